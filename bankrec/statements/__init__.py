@@ -1,0 +1,1 @@
+"""Statement import: every bank format read into :class:`bankrec.model.Transaction`."""

@@ -1,0 +1,1 @@
+"""Benchmarks and evaluation data generators; figures are reported in the README."""

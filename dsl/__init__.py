@@ -1,0 +1,1 @@
+"""bankrec's rule language (being built). Imports nothing else of bankrec."""
