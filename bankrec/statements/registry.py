@@ -48,8 +48,15 @@ def detect(path: Path) -> ModuleType:
     raise StatementError("unrecognised statement format", Location(str(path), 1), names)
 
 
-def read_statements(path: Path) -> list[Statement]:
-    """Detect the format of ``path`` by content and read all its statements."""
+def read_statements(path: Path, profile: Path | None = None) -> list[Statement]:
+    """Detect the format of ``path`` by content and read all its statements.
+
+    A ``profile`` (CSV/XLSX column mapping, YAML) forces the spreadsheet reader.
+    """
+    if profile is not None:
+        sheet = importlib.import_module("bankrec.statements.sheet")
+        with_profile: list[Statement] = sheet.read(path, profile=profile)
+        return with_profile
     module = detect(path)
     statements: list[Statement] = module.read(path)
     return statements
