@@ -1,12 +1,234 @@
-"""`bankrec import` (being built)."""
+"""``bankrec import``: any bank statement format in, canonical CSV or JSON out.
+
+Every file is read completely (format detected by content), balances are checked and
+duplicates across files removed *before* anything is written, so a failing file leaves
+no partial output behind; with ``-o`` the output appears atomically (written next to the
+target, then renamed).
+"""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import contextlib
+import importlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from bankrec.errors import BankrecError
+from bankrec.model import Balance, Statement, Transaction
+from bankrec.statements.balance import BalanceProblem, check_balances
+from bankrec.statements.canonical import write_statement_csv
+from bankrec.statements.dedupe import dedupe
+from bankrec.statements.registry import read_statements
 
 
 def register(sub: Any) -> None:
-    """Register nothing yet; the import command group is being built."""
-    del sub
-    _ = argparse
+    """Add the ``import`` command."""
+    parser = sub.add_parser(
+        "import",
+        help="read bank statements (camt, MT940, OFX, CODA, CFONB, CSV/XLSX) into CSV or JSON",
+        description=(
+            "Read bank statement files in any supported format (detected by content), "
+            "check their balances, drop duplicates across files and write the canonical "
+            "statement CSV or JSON. Nothing is written if any file fails."
+        ),
+    )
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    parser.add_argument("--to", choices=("csv", "json"), help="output format")
+    parser.add_argument("-o", "--output", type=Path, help="output file (default: stdout)")
+    parser.add_argument(
+        "--allow-unbalanced",
+        action="store_true",
+        help="import statements whose opening + movements != closing (reported on stderr)",
+    )
+    parser.add_argument(
+        "--profile", type=Path, help="CSV/XLSX column mapping profile (YAML) for all FILEs"
+    )
+    parser.add_argument(
+        "--detect",
+        action="store_true",
+        help="print a proposed CSV/XLSX mapping profile (YAML) for each FILE instead",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handler of ``bankrec import``."""
+    files: list[Path] = args.files
+    if args.detect:
+        return _detect(files, args.output)
+    if args.to is None:
+        raise BankrecError("choose the output format with --to csv or --to json")
+    result = import_files(files, profile=args.profile, allow_unbalanced=args.allow_unbalanced)
+    for problem in result.problems:
+        print(f"bankrec: warning: {problem}", file=sys.stderr)
+    with _output(args.output) as out:
+        if args.to == "csv":
+            write_statement_csv(result.transactions, out)
+        else:
+            json.dump(result_to_json(result), out, ensure_ascii=False, indent=1)
+            out.write("\n")
+    print(result.summary(), file=sys.stderr)
+    return 0
+
+
+class ImportResult:
+    """What an import read: statements per file, kept transactions, duplicates, problems."""
+
+    def __init__(
+        self,
+        statements: list[tuple[Path, Statement]],
+        transactions: list[Transaction],
+        duplicates: int,
+        problems: list[BalanceProblem],
+    ) -> None:
+        self.statements = statements
+        self.transactions = transactions
+        self.duplicates = duplicates
+        self.problems = problems
+
+    def summary(self) -> str:
+        files = len({path for path, _ in self.statements})
+        return (
+            f"bankrec: imported {len(self.transactions)} transactions from "
+            f"{len(self.statements)} statements in {files} files; "
+            f"{self.duplicates} duplicates removed"
+            + (f"; {len(self.problems)} unbalanced statements" if self.problems else "")
+        )
+
+
+def import_files(
+    files: list[Path], *, profile: Path | None = None, allow_unbalanced: bool = False
+) -> ImportResult:
+    """Read, balance-check and merge ``files``; raise (having written nothing) on any error.
+
+    Every file is tried so the user sees all broken files at once, not one per run.
+    """
+    statements: list[tuple[Path, Statement]] = []
+    errors: list[str] = []
+    for path in files:
+        try:
+            statements += [(path, s) for s in read_statements(path, profile=profile)]
+        except BankrecError as exc:
+            errors.append(str(exc))
+    if errors:
+        if len(errors) == 1:
+            raise BankrecError(f"{errors[0]}; nothing was written")
+        listing = "\n  ".join(errors)
+        raise BankrecError(
+            f"{len(errors)} files cannot be imported; nothing was written:\n  {listing}"
+        )
+    problems = check_balances(s for _, s in statements)
+    if problems and not allow_unbalanced:
+        listing = "\n  ".join(str(p) for p in problems)
+        raise BankrecError(
+            f"{len(problems)} statement(s) do not balance; nothing was written "
+            f"(use --allow-unbalanced to import them anyway):\n  {listing}"
+        )
+    merged = dedupe(t for _, s in statements for t in s.transactions)
+    return ImportResult(statements, merged.transactions, merged.duplicate_count, problems)
+
+
+def _money(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _balance(balance: Balance | None) -> dict[str, Any] | None:
+    if balance is None:
+        return None
+    return {
+        "amount": str(balance.amount),
+        "date": balance.date.isoformat() if balance.date else None,
+    }
+
+
+def transaction_to_json(t: Transaction) -> dict[str, Any]:
+    """One transaction as JSON-ready data (amounts as strings: exact, never floats)."""
+    return {
+        "id": t.id,
+        "date": t.date.isoformat(),
+        "amount": str(t.amount),
+        "currency": t.currency,
+        "label": t.label,
+        "counterparty": t.counterparty,
+        "iban": t.iban,
+        "reference": t.reference,
+        "account": t.account,
+        "value_date": t.value_date.isoformat() if t.value_date else None,
+        "bank_reference": t.bank_reference,
+        "end_to_end_id": t.end_to_end_id,
+        "bic": t.bic,
+        "reversal": t.reversal,
+        "charges": _money(t.charges),
+        "bank_code": t.bank_code,
+        "source": t.source,
+    }
+
+
+def result_to_json(result: ImportResult) -> dict[str, Any]:
+    """The ``--to json`` document: statements with balances, transactions, a summary."""
+    unbalanced = {p.source for p in result.problems}
+    statements = []
+    for path, s in result.statements:
+        checked = s.opening is not None and s.closing is not None
+        statements.append(
+            {
+                "file": str(path),
+                "statement_id": s.statement_id,
+                "account": s.account,
+                "currency": s.currency,
+                "opening": _balance(s.opening),
+                "closing": _balance(s.closing),
+                "movements": str(s.movements()),
+                "transactions": len(s.transactions),
+                "balanced": (s.source not in unbalanced) if checked else None,
+                "source": s.source,
+            }
+        )
+    return {
+        "statements": statements,
+        "transactions": [transaction_to_json(t) for t in result.transactions],
+        "summary": {
+            "files": len({path for path, _ in result.statements}),
+            "statements": len(result.statements),
+            "transactions": len(result.transactions),
+            "duplicates": result.duplicates,
+            "unbalanced": len(result.problems),
+        },
+    }
+
+
+def _detect(files: list[Path], output: Path | None) -> int:
+    """Print the CSV/XLSX mapping profile the spreadsheet reader proposes for each file."""
+    sheet = importlib.import_module("bankrec.statements.sheet")  # lazily: optional owner
+    texts = []
+    for path in files:
+        text: str = sheet.propose_profile(path)
+        texts.append(text if len(files) == 1 else f"# {path}\n{text}")
+    with _output(output) as out:
+        out.write("\n".join(t if t.endswith("\n") else t + "\n" for t in texts))
+    return 0
+
+
+@contextlib.contextmanager
+def _output(target: Path | None) -> Iterator[TextIO]:
+    """stdout, or a temporary file renamed onto ``target`` only when writing succeeded."""
+    if target is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    directory = target.parent if str(target.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

@@ -1,12 +1,186 @@
-"""`bankrec match` (being built)."""
+"""``bankrec match``: match a bank statement against open items and write the results.
+
+The command only reads files, calls :func:`bankrec.matching.match` and writes the
+outputs asked for; all decisions are made by the core, so the Odoo module gets the very
+same answers.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
+
+from bankrec.errors import InputError, Location, StatementError
+from bankrec.matching import MatchConfig, MatchResult, match
+from bankrec.matching.engine import Rules
+from bankrec.matching.report import render_html, result_to_json, write_review_csv
+from bankrec.model import OpenItem, Transaction
+from bankrec.money import quantize
+from bankrec.open_items import read_open_items_csv
+from bankrec.statements.canonical import COLUMNS, read_statement_csv
 
 
 def register(sub: Any) -> None:
-    """Register nothing yet; the match command group is being built."""
-    del sub
-    _ = argparse
+    """Add the ``match`` command."""
+    parser = sub.add_parser(
+        "match",
+        help="match a bank statement against open items",
+        description="Match bank transactions against open invoices/bills and explain why.",
+    )
+    parser.add_argument(
+        "--statement",
+        required=True,
+        type=Path,
+        metavar="FILE",
+        help="bank statement: canonical CSV or any supported bank format",
+    )
+    parser.add_argument(
+        "--open-items",
+        required=True,
+        type=Path,
+        metavar="FILE",
+        help="open items CSV (id,kind,number,partner,date,due_date,amount,...)",
+    )
+    parser.add_argument(
+        "--rules",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="PATH",
+        help="rule file or directory (repeatable, applied in order)",
+    )
+    parser.add_argument(
+        "--config", type=Path, metavar="FILE", help="match.yaml (weights, thresholds)"
+    )
+    parser.add_argument("--json", type=Path, metavar="OUT", help="write every decision as JSON")
+    parser.add_argument(
+        "--csv", type=Path, metavar="OUT", help="write the lines awaiting a person as CSV"
+    )
+    parser.add_argument("--html", type=Path, metavar="OUT", help="write a readable HTML report")
+    parser.set_defaults(handler=run)
+
+
+def load_statement(path: Path) -> list[Transaction]:
+    """Any supported statement format; the canonical CSV also while importers are missing."""
+    try:
+        from bankrec.statements.loader import load_transactions
+
+        return load_transactions(path)
+    except (ImportError, StatementError) as exc:
+        if _looks_canonical(path):
+            return read_statement_csv(path)
+        if isinstance(exc, StatementError):
+            raise
+        raise StatementError(
+            "this statement format cannot be read yet", Location(str(path), 1), ", ".join(COLUMNS)
+        ) from None
+
+
+def _looks_canonical(path: Path) -> bool:
+    try:
+        with path.open(encoding="utf-8-sig") as handle:
+            header = handle.readline()
+    except (OSError, UnicodeDecodeError):
+        return False
+    names = {h.strip().lower() for h in header.split(",")}
+    return {"id", "date", "amount", "currency", "label"} <= names
+
+
+def load_rule_set(paths: Sequence[Path]) -> Rules | None:
+    """The rules of ``paths`` (None when no rules were given)."""
+    if not paths:
+        return None
+    try:
+        import dsl
+    except ImportError as exc:  # pragma: no cover - dsl ships with bankrec
+        raise InputError(f"the rule language is not available: {exc}") from None
+    load_rules = getattr(dsl, "load_rules", None)
+    if load_rules is None:
+        raise InputError("the rule language is not available yet (dsl.load_rules missing)")
+    rule_set: Rules = load_rules([str(p) for p in paths])
+    return rule_set
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
+    """A rich progress bar on stderr when it is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty() or total < 1000:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("matching", total=total)
+        yield lambda done: bar.update(task, completed=done)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read, match, write outputs, print a summary; exit 0 on success."""
+    config = MatchConfig.from_yaml(args.config) if args.config else MatchConfig()
+    transactions = load_statement(args.statement)
+    items: list[OpenItem] = read_open_items_csv(args.open_items)
+    try:
+        rules = load_rule_set(args.rules)
+    except Exception as exc:  # the rule language's RuleError: show its full report
+        if type(exc).__module__.split(".")[0] != "dsl":
+            raise
+        print(f"bankrec: error: {exc}", file=sys.stderr)
+        return 2
+    with _progress(len(transactions)) as progress:
+        result = match(transactions, items, rules=rules, config=config, progress=progress)
+    if args.json:
+        _write(
+            args.json,
+            json.dumps(result_to_json(result, transactions, items), indent=2, ensure_ascii=False)
+            + "\n",
+        )
+    if args.csv:
+        args.csv.parent.mkdir(parents=True, exist_ok=True)
+        with args.csv.open("w", encoding="utf-8", newline="") as handle:
+            write_review_csv(result, transactions, items, handle)
+    if args.html:
+        title = f"Bank reconciliation — {args.statement.name}"
+        _write(args.html, render_html(result, transactions, items, title=title))
+    print(summary_text(result))
+    return 0
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def summary_text(result: MatchResult) -> str:
+    """A short plain-text table: lines per status, amounts per currency."""
+    s = result.summary
+    rows = [("status", "lines")] + [(k, str(v)) for k, v in s.counts.items()]
+    rows.append(("total", str(s.lines)))
+    width = max(len(r[0]) for r in rows)
+    out = [f"{a:<{width}}  {b:>6}" for a, b in rows]
+    out.append("")
+    header = ("currency", "total", "reconciled", "suggested", "unmatched", "ignored")
+    table = [header] + [
+        (
+            cur,
+            *(
+                str(quantize(a, cur))
+                for a in (t.total, t.reconciled, t.suggested, t.unmatched, t.ignored)
+            ),
+        )
+        for cur, t in s.currencies.items()
+    ]
+    widths = [max(len(r[i]) for r in table) for i in range(len(header))]
+    for r in table:
+        out.append(
+            "  ".join(
+                c.rjust(w) if i else c.ljust(w)
+                for i, (c, w) in enumerate(zip(r, widths, strict=True))
+            )
+        )
+    return "\n".join(out)

@@ -1,12 +1,197 @@
-"""`bankrec odoo` (being built)."""
+"""``bankrec odoo sync`` and ``bankrec odoo import``: work with a live Odoo 17 over RPC.
+
+The password or API key comes from ``BANKREC_ODOO_PASSWORD`` or a prompt, never from the
+command line (shell history, ``ps``) and is never printed. Connection errors,
+authentication, access rights and missing modules are reported in one line.
+"""
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
+
+from bankrec.errors import BankrecError
+from bankrec.statements.loader import load_transactions
+
+PASSWORD_ENV = "BANKREC_ODOO_PASSWORD"
 
 
 def register(sub: Any) -> None:
-    """Register nothing yet; the odoo command group is being built."""
-    del sub
-    _ = argparse
+    """Add the ``odoo`` command group (``sync``, ``import``)."""
+    parser = sub.add_parser(
+        "odoo",
+        help="sync bank lines and open items with Odoo 17 over XML-RPC / JSON-RPC",
+        description="Read, match and write back reconciliations on an Odoo 17 server.",
+    )
+    odoo_sub = parser.add_subparsers(dest="odoo_command", metavar="ODOO_COMMAND")
+    odoo_sub.required = True
+
+    sync_p = odoo_sub.add_parser(
+        "sync",
+        help="match a bank journal's open lines with Odoo's open items and write back",
+        description=(
+            "Read the journal's unreconciled statement lines and all open invoices, bills "
+            "and credit notes, match them, and reconcile the lines the matcher is sure of. "
+            "Suggestions are reported, not written. Safe to run again."
+        ),
+    )
+    _connection_options(sync_p)
+    sync_p.add_argument("--dry-run", action="store_true", help="print what would be written")
+    sync_p.add_argument(
+        "--rules", nargs="+", action="extend", default=[], metavar="PATH", help="rule files/dirs"
+    )
+    sync_p.add_argument("--config", type=Path, help="matcher settings (match.yaml)")
+    sync_p.add_argument(
+        "--writeoff-account", default="", metavar="CODE", help="account for small differences"
+    )
+    sync_p.add_argument(
+        "--max-writeoff", default="25", metavar="AMOUNT", help="largest write-off (default 25)"
+    )
+    sync_p.add_argument("--fee-account", default="", metavar="CODE", help="default fee account")
+    sync_p.add_argument(
+        "--expense-account", default="", metavar="CODE", help="default expense account"
+    )
+    sync_p.set_defaults(handler=run_sync)
+
+    imp = odoo_sub.add_parser(
+        "import",
+        help="create statement lines on a bank journal from a statement file",
+        description=(
+            "Read a bank statement file (any supported format) and create its lines on "
+            "the journal; lines imported before (same import id) are not created again."
+        ),
+    )
+    imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument("--profile", type=Path, help="CSV/XLSX column mapping profile (YAML)")
+    _connection_options(imp)
+    imp.set_defaults(handler=run_import)
+
+
+def _connection_options(parser: argparse.ArgumentParser) -> None:
+    env = os.environ.get
+    parser.add_argument(
+        "--url", default=env("BANKREC_ODOO_URL"), required=not env("BANKREC_ODOO_URL")
+    )
+    parser.add_argument("--db", default=env("BANKREC_ODOO_DB"), required=not env("BANKREC_ODOO_DB"))
+    parser.add_argument(
+        "--user", default=env("BANKREC_ODOO_USER"), required=not env("BANKREC_ODOO_USER")
+    )
+    parser.add_argument("--journal", required=True, metavar="CODE", help="bank journal code")
+    parser.add_argument("--protocol", choices=("xmlrpc", "jsonrpc"), default="xmlrpc")
+
+
+def _password(user: str) -> str:
+    password = os.environ.get(PASSWORD_ENV)
+    if password:
+        return password
+    if not sys.stdin.isatty():
+        raise BankrecError(f"no password: set {PASSWORD_ENV} or run in a terminal to be asked")
+    return getpass.getpass(f"Odoo password or API key for {user}: ")
+
+
+def _connect(args: argparse.Namespace) -> Any:
+    from connectors.odoo.transport import connect
+
+    return connect(args.url, args.db, args.user, _password(args.user), args.protocol)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from connectors.odoo.reader import Currencies, find_journal
+    from connectors.odoo.writer import OdooWriter
+
+    transactions = load_transactions(args.file, args.profile)  # refuse a bad file first
+    client = _connect(args)
+    currencies = Currencies(client)
+    journal = find_journal(client, args.journal, currencies)
+    report = OdooWriter(client, journal, currencies).import_transactions(transactions)
+    print(
+        f"{args.file}: {report.created} new statement lines on {journal.code}, "
+        f"{report.existing} already imported"
+    )
+    return 0
+
+
+def run_sync(args: argparse.Namespace) -> int:
+    from connectors.odoo.plan import WriteConfig
+    from connectors.odoo.sync import SyncConfig, sync
+
+    try:
+        max_writeoff = Decimal(args.max_writeoff)
+    except InvalidOperation:
+        raise BankrecError(f"--max-writeoff {args.max_writeoff!r} is not an amount") from None
+    rules = _rules(args.rules)
+    from bankrec.matching import MatchConfig
+
+    match_config = MatchConfig.from_yaml(args.config) if args.config else MatchConfig()
+    config = SyncConfig(
+        match=match_config,
+        write=WriteConfig(
+            writeoff_account=args.writeoff_account,
+            max_writeoff=max_writeoff,
+            fee_account=args.fee_account,
+            expense_account=args.expense_account,
+        ),
+    )
+    client = _connect(args)
+    with _progress() as progress:
+        report = sync(client, args.journal, rules, config, args.dry_run, progress=progress)
+    if args.dry_run:
+        print(f"dry run: {len(report.planned)} lines would be written, nothing was written")
+        for p in report.planned:
+            targets = ", ".join(f"{name} {amount}" for name, amount in p.targets)
+            print(
+                f"  line {p.line_id} {p.amount} {p.label[:40]!r} -> {p.booking}: {targets} "
+                f"(confidence {p.confidence})"
+            )
+    for tid, reason in report.refusals:
+        print(f"  not written {tid}: {reason}")
+    for tid, message in report.errors:
+        print(f"  error {tid}: {message}", file=sys.stderr)
+    if report.recovered:
+        print(f"undid {report.recovered} lines an interrupted run left half-written")
+    print(
+        f"read {report.read} lines and {report.items} open items: matched {report.matched}, "
+        f"reconciled {report.reconciled}, suggested {report.suggested}, left {report.left}, "
+        f"errors {len(report.errors)}" + (" (dry run)" if args.dry_run else "")
+    )
+    if report.addon_needed:
+        print(f"{report.addon_needed} lines need the bankrec Odoo add-on to be written")
+    return 1 if report.errors else 0
+
+
+def _rules(paths: list[str]) -> Any:
+    if not paths:
+        return None
+    from dsl import RuleError, load_rules
+
+    try:
+        return load_rules(paths)
+    except RuleError as exc:
+        raise BankrecError(str(exc)) from None
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[str, int, int | None], None] | None]:
+    """A rich progress bar on a terminal (stderr), nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    tasks: dict[str, Any] = {}
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+
+        def advance(phase: str, n: int, total: int | None) -> None:
+            if phase not in tasks:
+                tasks[phase] = bar.add_task(phase, total=total)
+            bar.advance(tasks[phase], n)
+
+        yield advance

@@ -1,0 +1,215 @@
+"""Stable keys a learned rule hangs on: the counterparty's IBAN, else its normalised name.
+
+A learned rule is only useful if the next payment from the same payer produces the same
+key. The IBAN is the most stable token a bank gives us, so it wins whenever it is a valid
+IBAN (checked with python-stdnum, so a typo or a domestic account number never becomes a
+key). Names are the fallback: banks truncate them, change their case, drop accents and
+append legal forms, so the key is the name with all of that removed, and only when what is
+left still identifies someone (``VIREMENT`` or ``SEPA 12345`` identify no one).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from stdnum import iban as stdnum_iban
+
+from bankrec.model import Transaction
+
+
+class KeyKind(StrEnum):
+    """What a learned key is made of."""
+
+    IBAN = "iban"
+    NAME = "name"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class LearnKey:
+    """A stable token identifying a counterparty, e.g. ``iban:CH9300762011623852957``.
+
+    ``literal`` is the text the rule's condition tests for: the IBAN itself, or the part
+    of the counterparty (in upper case without accents) that the name key was taken from,
+    so ``counterparty contains '<literal>'`` fires on the very line it was learned from.
+    """
+
+    kind: KeyKind
+    value: str
+    literal: str = field(default="", compare=False)
+
+    def __str__(self) -> str:
+        return f"{self.kind.value}:{self.value}"
+
+    @classmethod
+    def parse(cls, text: str) -> LearnKey:
+        """Read a key back from its ``kind:value`` form (the ``# learned-key:`` marker)."""
+        kind_text, sep, value = text.strip().partition(":")
+        try:
+            kind = KeyKind(kind_text.strip().lower())
+        except ValueError:
+            raise ValueError(f"unknown key kind {kind_text!r} (expected iban or name)") from None
+        value = value.strip()
+        if not sep or not value:
+            raise ValueError("a key needs a value after 'iban:' or 'name:'")
+        return cls(kind, value, value)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Legal forms stripped from either end of a name (FR, CH, DE, BE, NL, UK, IT, US).
+LEGAL_FORMS = _words(
+    """AG GMBH MBH KG OHG UG EG EV SE SA SAS SASU SARL EURL SNC SCI SCS SCOP SPRL SRL SRLS BV
+    BVBA NV VZW ASBL CV SC SCRL LTD LIMITED PLC LLP LLC INC CORP CORPORATION CO CIE ET AND
+    SPA SAGL KLG GBR"""
+)
+# Bank wording that names no one; leading ones are stripped, a name of only these is no key.
+GENERIC_WORDS = _words(
+    """VIREMENT VIR VIRT SEPA PRLV PRELEVEMENT PRELEVT CB CARTE PAIEMENT PAYMENT PAYMENTS PAY
+    TRANSFER TRANSFERT CREDIT DEBIT GUTSCHRIFT UEBERWEISUNG UBERWEISUNG LASTSCHRIFT ZAHLUNG
+    EINZAHLUNG AUSZAHLUNG DAUERAUFTRAG OVERSCHRIJVING BETALING DOMICILIERING STORTING
+    VERSEMENT REMISE CHEQUE CHQ RETRAIT DAB GAB ATM CASH INCONNU UNKNOWN NOTPROVIDED NOT
+    PROVIDED NA NONE DIVERS DIVERSE VARIOUS INST INSTANT RECU EMIS FROM TO DE DU POUR PAR
+    ORDER ORDRE FAVEUR ORDERING CUSTOMER CLIENT KUNDE REF REFERENCE MOTIF SALAIRE STANDING
+    DIRECT BANK BANQUE FRAIS FEES FEE COMMISSION INTERETS INTEREST"""
+)
+MIN_NAME_LETTERS = 3  # a name key needs a token with at least this many letters
+
+_TOKEN_RE = re.compile(r"[^\W_]+")
+_ACRONYM_RE = re.compile(r"\b(?:[^\W\d_]\.){2,}(?:[^\W\d_]\b)?")
+
+
+# letters NFKD does not decompose; spelled as the rule language folds them
+_EXTRA = str.maketrans(
+    {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L",
+     "đ": "d", "Đ": "D", "ß": "ss", "ẞ": "SS"}
+)  # fmt: skip
+
+
+def strip_accents(text: str) -> str:
+    """``text`` without accents, with single spaces, case kept (``Müller  AG`` -> ``Muller AG``).
+
+    This is how the rule language prepares text before comparing it case-insensitively,
+    so a literal cut from it is found again by ``counterparty contains '<literal>'``.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.split())
+
+
+def fold(text: str) -> str:
+    """Upper case without accents, single spaces (``Müller  AG`` -> ``MULLER AG``)."""
+    return strip_accents(text).upper()
+
+
+def normalise_iban(text: str) -> str | None:
+    """The compact IBAN if ``text`` is a valid IBAN (checksum and country format), else None."""
+    compact = stdnum_iban.compact(text or "")
+    if not compact or not stdnum_iban.is_valid(compact):
+        return None
+    return str(compact)
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    text: str
+    start: int
+    end: int
+
+
+def _tokens(text: str) -> list[_Token]:
+    """Upper-cased words of ``text`` with their spans in ``text``.
+
+    Dotted acronyms (S.A.R.L., G.m.b.H) become one token so legal forms are recognised.
+    """
+    tokens: list[_Token] = []
+    pos = 0
+    for acro in _ACRONYM_RE.finditer(text):
+        tokens += [
+            _Token(m.group().upper(), m.start(), m.end())
+            for m in _TOKEN_RE.finditer(text, pos, acro.start())
+        ]
+        tokens.append(_Token(acro.group().replace(".", "").upper(), acro.start(), acro.end()))
+        pos = acro.end()
+    tokens += [_Token(m.group().upper(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text, pos)]
+    return tokens
+
+
+def _is_noise(token: str) -> bool:
+    return token in GENERIC_WORDS or token.isdigit()
+
+
+def _name_span(name: str) -> tuple[str, str] | None:
+    """(key, literal) of a name, or None when no stable token is left."""
+    stripped = strip_accents(name)
+    tokens = _tokens(stripped)
+    # Drop legal forms, digits and bank wording from the ends; keep what is inside, so
+    # the literal is one contiguous piece of the original text.
+    while tokens and (tokens[0].text in LEGAL_FORMS or _is_noise(tokens[0].text)):
+        tokens.pop(0)
+    while tokens and (tokens[-1].text in LEGAL_FORMS or _is_noise(tokens[-1].text)):
+        tokens.pop()
+    if not tokens:
+        return None
+    letters = max(sum(c.isalpha() for c in t.text) for t in tokens)
+    if letters < MIN_NAME_LETTERS:
+        return None
+    if all(_is_noise(t.text) or t.text in LEGAL_FORMS for t in tokens):
+        return None
+    key = " ".join(t.text for t in tokens)
+    piece = stripped[tokens[0].start : tokens[-1].end]
+    literal = piece.upper()  # readable like bank text; kept as is when upper case would
+    if literal.casefold() not in stripped.casefold():  # not fold back (Turkish dotless i)
+        literal = piece
+    return key, literal
+
+
+def normalise_name(name: str) -> str:
+    """The comparable form of a party name: ``'Müller AG.'`` -> ``'MULLER'``.
+
+    Case, accents, punctuation, legal forms and bank wording at either end are removed;
+    an empty string means the name identifies no one.
+    """
+    span = _name_span(name)
+    return span[0] if span else ""
+
+
+def name_key(counterparty: str) -> LearnKey | None:
+    """The name key of a counterparty, or None when the name is empty or generic."""
+    span = _name_span(counterparty)
+    if span is None:
+        return None
+    return LearnKey(KeyKind.NAME, span[0], span[1])
+
+
+def iban_key(iban: str) -> LearnKey | None:
+    """The IBAN key of an account, or None when it is not a valid IBAN."""
+    compact = normalise_iban(iban)
+    return LearnKey(KeyKind.IBAN, compact, compact) if compact else None
+
+
+def derive_key(transaction: Transaction) -> LearnKey | None:
+    """The key a decision on ``transaction`` teaches: its IBAN first, else its name."""
+    return iban_key(transaction.iban) or name_key(transaction.counterparty)
+
+
+def why_no_key(transaction: Transaction) -> str:
+    """A human sentence saying why :func:`derive_key` found nothing to learn from."""
+    iban_part = f"IBAN {transaction.iban!r} is not a valid IBAN" if transaction.iban else "no IBAN"
+    if transaction.counterparty:
+        name_part = f"counterparty {transaction.counterparty!r} is generic"
+    else:
+        name_part = "no counterparty"
+    return f"{iban_part} and {name_part}"
+
+
+def same_party(a: str, b: str) -> bool:
+    """Whether two party names denote the same party once normalised (or literally)."""
+    if a.strip().casefold() == b.strip().casefold():
+        return True
+    na, nb = normalise_name(a), normalise_name(b)
+    return bool(na) and na == nb

@@ -1,0 +1,218 @@
+"""Candidate search: which open items could a transaction settle, and on what evidence.
+
+Candidates only come from the indexes (references, numbers, exact amounts, recognised
+partners), never from a scan of all items; only items in the transaction's currency are
+considered, so currencies are never mixed. The evidence is gathered once per transaction;
+scoring happens against the residuals of the moment, so an instalment is scored against
+what earlier instalments left open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from bankrec.matching.amounts import minor as to_minor
+from bankrec.matching.amounts import q as quantize
+from bankrec.matching.index import ItemIndex, PartnerHit
+from bankrec.matching.normalize import normalize_number, text_keys
+from bankrec.matching.references import find_references
+from bankrec.matching.scoring import (
+    NO_RULE,
+    ItemEvidence,
+    RuleInfluence,
+    Scored,
+    score_group,
+    score_item,
+)
+from bankrec.matching.subset_sum import find_subsets
+from bankrec.model import Transaction
+
+_PARTIAL_PER_PARTNER = 3  # oldest items a partner-only partial payment is offered against
+
+
+@dataclass(slots=True)
+class Evidence:
+    """Everything pointing from one transaction to open items."""
+
+    partners: dict[str, PartnerHit] = field(default_factory=dict)
+    items: dict[int, ItemEvidence] = field(default_factory=dict)
+    rule: RuleInfluence = NO_RULE
+
+
+def gather(
+    tx: Transaction,
+    index: ItemIndex,
+    *,
+    rule: RuleInfluence = NO_RULE,
+    rule_party: str = "",
+    rule_invoice: str = "",
+    rule_where: str = "",
+) -> Evidence:
+    """Collect candidate items for ``tx`` from every index (no residual-dependent filtering)."""
+    cfg = index.config
+    ev = Evidence(rule=rule)
+    for hit in index.recognise(tx.counterparty, tx.label, tx.iban):
+        ev.partners[hit.key] = hit
+    if rule_party:
+        key = index.partner_for_rule(rule_party)
+        ev.partners[key] = PartnerHit(
+            key, index.partners.display.get(key, rule_party), 100, f"rule {rule_where}"
+        )
+    items: dict[int, ItemEvidence] = {}
+
+    def usable(i: int) -> bool:
+        item = index.items[i]
+        return item.currency == tx.currency
+
+    text = f"{tx.reference} {tx.label}"
+    for ref in find_references(text):
+        for i in index.by_reference.get(ref.value, ()):
+            if usable(i):
+                items[i] = ItemEvidence(reference=str(ref))
+    for source, field_text in (("reference", tx.reference), ("label", tx.label)):
+        for key in text_keys(field_text):
+            for i in index.by_number.get(key, ()):
+                if usable(i) and not items.get(i, ItemEvidence()).number:
+                    old = items.get(i, ItemEvidence())
+                    items[i] = ItemEvidence(old.reference, index.items[i].number, source)
+    if rule_invoice:
+        key = normalize_number(rule_invoice)
+        for i in index.by_number.get(key, ()):
+            if usable(i):
+                old = items.get(i, ItemEvidence())
+                items[i] = ItemEvidence(old.reference, index.items[i].number, f"rule {rule_where}")
+    paid = to_minor(abs(tx.amount), tx.currency)
+    tol = to_minor(cfg.amount_tolerance, tx.currency)
+    same_amount: list[int] = []
+    for minor in range(paid - tol, paid + tol + 1):
+        same_amount.extend(index.by_amount.get((tx.currency, tx.direction, minor), ()))
+    if len(same_amount) <= cfg.max_amount_candidates:
+        for i in same_amount:
+            items.setdefault(i, ItemEvidence())
+    wmax = to_minor(cfg.writeoff_max, tx.currency)
+    for key in ev.partners:
+        near = index.partner_items_between(key, tx.currency, tx.direction, paid - tol, paid + wmax)
+        for i in near[: cfg.max_partner_items]:
+            items.setdefault(i, ItemEvidence())
+        larger = index.partner_items_between(
+            key, tx.currency, tx.direction, paid + wmax + 1, 1 << 62
+        )
+        oldest = sorted(larger, key=lambda i: (index.items[i].due_date or index.items[i].date, i))
+        for i in oldest[:_PARTIAL_PER_PARTNER]:
+            items.setdefault(i, ItemEvidence())
+    ev.items = items
+    return ev
+
+
+def score_all(
+    tx: Transaction, ev: Evidence, index: ItemIndex, residuals: Mapping[int, Decimal]
+) -> list[Scored]:
+    """Every scored way to settle ``tx`` given the residuals still open, best first."""
+    cfg = index.config
+    out: list[Scored] = []
+    cur, direction = tx.currency, tx.direction
+    paid = to_minor(abs(tx.amount), cur)
+    tol = to_minor(cfg.amount_tolerance, cur)
+    unique_of: dict[str, int | None] = {}  # partner -> its only open item at this amount
+    for i, item_ev in ev.items.items():
+        if index.directions[i] is not direction:
+            continue
+        item = index.items[i]
+        residual = residuals.get(i, item.residual)
+        if residual <= 0:
+            continue
+        hit = ev.partners.get(index.partner_key[i])
+        unique = False
+        if hit is not None:
+            if hit.key not in unique_of:
+                same = [
+                    j
+                    for j in index.partner_items_between(
+                        hit.key, cur, direction, paid - tol, paid + tol
+                    )  # fmt: skip
+                    if residuals.get(j, index.items[j].residual) > 0
+                ]
+                unique_of[hit.key] = same[0] if len(same) == 1 else None
+            unique = unique_of[hit.key] == i
+        scored = score_item(tx, item, residual, item_ev, hit, unique, cfg, ev.rule)
+        if scored is not None:
+            out.append(scored)
+    if not any(s.confidence >= cfg.auto_threshold and not s.partial and not s.review for s in out):
+        out.extend(_subsets(tx, ev, index, residuals))
+    out.sort(key=Scored.sort_key)
+    return out
+
+
+def _subsets(
+    tx: Transaction, ev: Evidence, index: ItemIndex, residuals: Mapping[int, Decimal]
+) -> list[Scored]:
+    """Combinations of one partner's items (credit notes count negative) paid at once."""
+    cfg = index.config
+    cur = tx.currency
+    paid = to_minor(abs(tx.amount), cur)
+    tol = to_minor(cfg.amount_tolerance, cur)
+    groups: dict[str, list[int]] = {}
+    for key in ev.partners:
+        groups[key] = list(index.partner_items(key, cur))
+    numbered = [i for i, e in ev.items.items() if e.number or e.reference]
+    for i in numbered:  # documents named on the line, even if the partner is not recognised
+        groups.setdefault(index.partner_key[i], [])
+        if i not in groups[index.partner_key[i]]:
+            groups[index.partner_key[i]].append(i)
+    out: list[Scored] = []
+    for key in sorted(groups):
+        pool: list[int] = []
+        values: list[int] = []
+        credits = sum(
+            to_minor(residuals.get(i, index.items[i].residual), cur)
+            for i in groups[key]
+            if index.items[i].kind.direction is not tx.direction
+        )
+        ranked = sorted(
+            groups[key],
+            key=lambda i: (
+                i not in ev.items or not (ev.items[i].number or ev.items[i].reference),
+                index.items[i].due_date or index.items[i].date,
+                index.items[i].id,
+            ),
+        )
+        for i in ranked:
+            residual = residuals.get(i, index.items[i].residual)
+            if residual <= 0:
+                continue
+            signed = to_minor(residual, cur) * (
+                1 if index.items[i].kind.direction is tx.direction else -1
+            )
+            if signed > paid + tol + credits:
+                continue
+            pool.append(i)
+            values.append(signed)
+            if len(pool) >= cfg.subset_max_items:
+                break
+        if len(pool) < 2:
+            continue
+        solutions = find_subsets(
+            values, paid, max_size=cfg.subset_max_size, max_steps=cfg.subset_max_steps,
+            tolerance=tol,
+        )  # fmt: skip
+        if not solutions:
+            continue
+        chosen = [pool[j] for j in solutions[0]]
+        if not any(index.items[i].kind.direction is tx.direction for i in chosen):
+            continue
+        chosen.sort(key=lambda i: index.items[i].id)
+        out.append(
+            score_group(
+                tx,
+                [index.items[i] for i in chosen],
+                [quantize(residuals.get(i, index.items[i].residual), cur) for i in chosen],
+                [ev.items.get(i, ItemEvidence()) for i in chosen],
+                ev.partners.get(key),
+                len(solutions) > 1,
+                cfg,
+                ev.rule,
+            )
+        )
+    return out

@@ -1,0 +1,230 @@
+"""Indexes over the open items, so that each transaction only meets plausible items.
+
+Scanning every item for every bank line is O(lines × items) and does not scale to 100k ×
+150k; instead each kind of evidence has a dictionary: structured reference -> items,
+normalised number -> items, (currency, direction, residual in minor units) -> items,
+normalised partner -> items, IBAN -> partner, and a token/prefix block index that narrows
+fuzzy name matching to partners sharing a word with the bank text.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bankrec.matching.amounts import minor as to_minor
+from bankrec.matching.config import MatchConfig
+from bankrec.matching.normalize import (
+    label_words,
+    normalize_iban,
+    normalize_name,
+    number_keys,
+)
+from bankrec.matching.references import parse_reference
+from bankrec.model import Direction, OpenItem
+
+_MAX_BLOCK = 2000  # a word shared by more partners than this does not narrow anything
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerHit:
+    """A partner recognised in a transaction, with how sure and from what."""
+
+    key: str  # normalised partner name
+    name: str  # the partner as the open items spell it
+    similarity: int  # 0..100
+    source: str  # human-readable origin: "counterparty 'ACME S.A. PARIS'", "IBAN …", "rule …"
+
+
+class PartnerIndex:
+    """Normalised partner names with a word/prefix block index for fuzzy look-ups."""
+
+    def __init__(self, names: Mapping[str, str]) -> None:
+        """``names`` maps normalised name -> display name."""
+        self.display = dict(names)
+        self.keys = sorted(self.display)
+        blocks: dict[str, list[int]] = defaultdict(list)
+        for i, key in enumerate(self.keys):
+            for block in _blocks(key):
+                blocks[block].append(i)
+        self._blocks = {b: ids for b, ids in blocks.items() if len(ids) <= _MAX_BLOCK}
+
+    def _near(self, query: str) -> list[str]:
+        ids: set[int] = set()
+        for block in _blocks(query):
+            ids.update(self._blocks.get(block, ()))
+        return [self.keys[i] for i in sorted(ids)]
+
+    def lookup_name(
+        self, raw: str, truncation_lengths: Sequence[int], min_similarity: int
+    ) -> list[tuple[str, int]]:
+        """Partners a counterparty name may denote, best first: (key, similarity).
+
+        A name cut by the bank (its raw length is one of ``truncation_lengths``) is
+        compared with the same-length prefix of each partner name.
+        """
+        query = normalize_name(raw)
+        if not query:
+            return []
+        if query in self.display:
+            return [(query, 100)]
+        truncated = len(raw.strip()) in truncation_lengths
+        near = self._near(query)
+        if not near:
+            return []
+        found = process.extract(
+            query, near, scorer=fuzz.token_set_ratio, score_cutoff=min_similarity, limit=10
+        )
+        results: list[tuple[str, int]] = []
+        for key, set_score, _ in found:
+            score = max(fuzz.token_sort_ratio(query, key), min(set_score, 92.0))
+            if truncated and len(key) > len(query) >= 8:
+                score = max(score, fuzz.ratio(query, key[: len(query)]))
+            if score >= min_similarity:
+                results.append((key, round(score)))
+        if truncated:  # the cut may have fallen inside the one distinctive word
+            for key in near:
+                if len(key) > len(query) >= 8 and key.startswith(query):
+                    results.append((key, 100))
+        return _best(results)
+
+    def lookup_label(self, raw: str, min_similarity: int) -> list[tuple[str, int]]:
+        """Partners whose name appears inside free label text, best first."""
+        query = label_words(raw)
+        if not query:
+            return []
+        near = [k for k in self._near(query) if len(k) >= 4]
+        if not near:
+            return []
+        found = process.extract(
+            query, near, scorer=fuzz.partial_ratio, score_cutoff=min_similarity, limit=10
+        )
+        results: list[tuple[str, int]] = []
+        query_words = set(query.split())
+        for key, score, _ in found:
+            key_words = key.split()
+            if all(w in query_words for w in key_words):
+                results.append((key, 100))
+            elif len(key) >= 6:
+                results.append((key, min(round(score), 95)))
+        return _best(results)
+
+
+def _best(results: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    best: dict[str, int] = {}
+    for key, score in results:
+        best[key] = max(score, best.get(key, 0))
+    return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _blocks(name: str) -> set[str]:
+    out: set[str] = set()
+    for word in name.split():
+        if len(word) >= 3 and not word.isdigit():
+            out.add(word)
+            out.add(word[:4] + "*")
+    return out
+
+
+class ItemIndex:
+    """All look-ups the candidate search needs, built once per run from the open items."""
+
+    def __init__(
+        self,
+        items: Sequence[OpenItem],
+        config: MatchConfig,
+        known_ibans: Mapping[str, str] | None = None,
+    ) -> None:
+        self.items = list(items)
+        self.config = config
+        self.by_id = {item.id: i for i, item in enumerate(self.items)}
+        self.by_reference: dict[str, list[int]] = defaultdict(list)
+        self.by_number: dict[str, list[int]] = defaultdict(list)
+        self.by_amount: dict[tuple[str, Direction, int], list[int]] = defaultdict(list)
+        self.by_partner: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self.partner_key: list[str] = []
+        self.directions = [item.kind.direction for item in self.items]
+        self.iban_partner: dict[str, str] = {}
+        names: dict[str, str] = {}
+        for i, item in enumerate(self.items):
+            key = normalize_name(item.partner)
+            self.partner_key.append(key)
+            if key:
+                names.setdefault(key, item.partner)
+                self.by_partner[(key, item.currency)].append(i)
+            ref = parse_reference(item.reference)
+            if ref is not None:
+                self.by_reference[ref.value].append(i)
+            for number_key in number_keys(item.number):
+                self.by_number[number_key].append(i)
+            if ref is None and item.reference:
+                for number_key in number_keys(item.reference):
+                    if i not in self.by_number[number_key]:
+                        self.by_number[number_key].append(i)
+            minor = to_minor(item.residual, item.currency)
+            self.by_amount[(item.currency, item.kind.direction, minor)].append(i)
+            for iban in item.partner_ibans:
+                self.iban_partner.setdefault(normalize_iban(iban), key)
+        for iban, partner in sorted((known_ibans or {}).items()):
+            key = normalize_name(partner)
+            if key:
+                self.iban_partner[normalize_iban(iban)] = key
+                names.setdefault(key, partner)
+        # partner items sorted by residual, per direction, for amount-range queries
+        self._partner_residuals: dict[tuple[str, str, Direction], tuple[list[int], list[int]]] = {}
+        for (key, currency), ids in self.by_partner.items():
+            ids.sort(key=lambda i: (self.items[i].due_date or self.items[i].date, self.items[i].id))
+            for direction in Direction:
+                same = [i for i in ids if self.items[i].kind.direction is direction]
+                same.sort(key=lambda i: (self.items[i].residual, self.items[i].id))
+                minors = [to_minor(self.items[i].residual, currency) for i in same]
+                self._partner_residuals[(key, currency, direction)] = (minors, same)
+        self.partners = PartnerIndex(names)
+
+    def partner_items_between(
+        self, partner: str, currency: str, direction: Direction, low: int, high: int
+    ) -> list[int]:
+        """Items of one partner whose residual (minor units) lies in ``[low, high]``."""
+        minors, ids = self._partner_residuals.get((partner, currency, direction), ([], []))
+        return ids[bisect.bisect_left(minors, low) : bisect.bisect_right(minors, high)]
+
+    def partner_items(self, partner: str, currency: str) -> list[int]:
+        """Every item of one partner in one currency, oldest due date first."""
+        return self.by_partner.get((partner, currency), [])
+
+    def recognise(self, counterparty: str, label: str, iban: str) -> list[PartnerHit]:
+        """Partners named by the transaction's IBAN, counterparty or label, best first."""
+        cfg = self.config
+        hits: dict[str, PartnerHit] = {}
+
+        def add(key: str, score: int, source: str) -> None:
+            old = hits.get(key)
+            if old is None or score > old.similarity:
+                hits[key] = PartnerHit(key, self.partners.display.get(key, key), score, source)
+
+        account = normalize_iban(iban)
+        if account and account in self.iban_partner:
+            add(self.iban_partner[account], 100, f"IBAN {account}")
+        if counterparty.strip():
+            for key, score in self.partners.lookup_name(
+                counterparty, cfg.truncation_lengths, cfg.partner_min_similarity
+            ):
+                add(key, score, f"counterparty {counterparty.strip()!r}")
+        if label.strip() and not any(
+            h.similarity >= cfg.partner_full_similarity for h in hits.values()
+        ):
+            for key, score in self.partners.lookup_label(label, cfg.partner_min_similarity):
+                add(key, score, f"label {label.strip()!r}")
+        return sorted(hits.values(), key=lambda h: (-h.similarity, h.key))[:5]
+
+    def partner_for_rule(self, party: str) -> str:
+        """The normalised partner a rule's ``party`` names (exact normalised match or fuzzy)."""
+        key = normalize_name(party)
+        if key in self.partners.display:
+            return key
+        found = self.partners.lookup_name(party, (), self.config.partner_full_similarity)
+        return found[0][0] if found else key

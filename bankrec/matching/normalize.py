@@ -1,0 +1,161 @@
+"""Normalised forms of names and document numbers, so that spelling variants compare equal.
+
+Banks shout names in capitals, drop accents, cut them at 35 or 70 characters and add the
+city; ERPs keep the legal form ("S.A.", "GmbH"). Comparing the normalised forms lets the
+fuzzy scorer measure the differences that matter. Invoice numbers lose their separators
+on the way through payment systems (``FA-2026-0012`` arrives as ``FA20260012`` or
+``FA 2026 0012``), so they are compared as upper-case letters and digits only.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Legal forms, written without dots/spaces after punctuation is removed (S.A.R.L. -> SARL).
+LEGAL_FORMS = _wordset(
+    """SA SARL SAS SASU EURL SNC SCI SCA SCOP SE GMBH AG KG OHG UG EK GBR MBH CO COKG LTD
+    LIMITED PLC LLP LLC INC CORP BV NV BVBA SRL SPRL SPA SAGL SARL SCRL CV VOF ASBL VZW EV
+    EG GENOSSENSCHAFT STIFTUNG VEREIN SOCIETE ANONYME AKTIENGESELLSCHAFT"""
+)
+# Words of bank wording that never name a partner (multi-language).
+BANK_WORDS = _wordset(
+    """VIR VIREMENT VIRT SEPA RECU RECUE EMIS EMISE DE DU DES LA LE LES ET PAR POUR REF
+    REFERENCE FACTURE FACT FACTURES FA PAIEMENT PAYMENT PAY PMT PRLV PRELEVEMENT CB CARTE
+    ORDRE DONNEUR BENEFICIAIRE MOTIF COMMUNICATION COMM INVOICE INVOICES INV CREDIT DEBIT
+    TRANSFER FROM TO THE OF AND FOR ZAHLUNG UEBERWEISUNG UBERWEISUNG GUTSCHRIFT LASTSCHRIFT
+    RECHNUNG RE RG AUFTRAGGEBER EMPFAENGER VERWENDUNGSZWECK VON AN UND DER DIE DAS FUR FUER
+    NR NO NUM ACOMPTE TEILZAHLUNG RATE INSTALMENT INSTALLMENT PARTIAL SOLDE BETALING
+    OVERSCHRIJVING VAN FACTUUR MEDEDELING STORTING EUR CHF GBP USD"""
+)
+_NON_ALNUM = re.compile(r"[^0-9A-Z]+")
+_TOKEN = re.compile(r"[0-9A-Z]+")
+
+
+def fold(text: str) -> str:
+    """Upper-case ASCII: accents removed (``Müller`` -> ``MULLER``), ``ß`` -> ``SS``."""
+    if text.isascii():
+        return text.upper()
+    text = text.replace("ß", "ss").replace("ẞ", "SS").replace("Æ", "AE").replace("æ", "ae")
+    text = text.replace("Œ", "OE").replace("œ", "oe").replace("Ø", "O").replace("ø", "o")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
+
+
+def words(text: str) -> list[str]:
+    """Folded words of ``text``; dotted abbreviations are joined first (``S.A.`` -> ``SA``)."""
+    folded = fold(text)
+    folded = re.sub(r"\b([A-Z])\.(?=[A-Z]\b\.?)", r"\1", folded)  # S.A. -> SA., G.m.b.H. -> GMBH
+    folded = folded.replace("&", " ")
+    return _TOKEN.findall(folded)
+
+
+def normalize_name(name: str) -> str:
+    """A partner name reduced to its distinctive words: no legal form, accents or punctuation.
+
+    When the name is nothing but a legal form, it is kept whole rather than emptied.
+    """
+    tokens = words(name)
+    kept = [t for t in tokens if t not in LEGAL_FORMS]
+    return _umlauts(" ".join(kept or tokens))
+
+
+def _umlauts(text: str) -> str:
+    """``MUELLER`` and ``MÜLLER`` (folded ``MULLER``) meet: German transliterations dropped.
+
+    Applied to both sides of every name comparison, so it never separates equal names.
+    """
+    return text.replace("AE", "A").replace("OE", "O").replace("UE", "U")
+
+
+def label_words(text: str) -> str:
+    """Bank label text reduced to words that could be part of a name (no bank wording/numbers)."""
+    return _umlauts(
+        " ".join(
+            t
+            for t in words(text)
+            if t not in BANK_WORDS and t not in LEGAL_FORMS and not t.isdigit()
+        )
+    )
+
+
+def normalize_number(number: str) -> str:
+    """A document number as upper-case letters and digits: ``FA-2026/0012`` -> ``FA20260012``."""
+    return _NON_ALNUM.sub("", fold(number))
+
+
+def number_tokens(text: str) -> list[str]:
+    """The letter/digit runs of free text, in order, as candidates for document numbers."""
+    return _TOKEN.findall(fold(text))
+
+
+def is_distinctive(key: str) -> bool:
+    """Whether a normalised number is specific enough to identify a document on its own.
+
+    At least 5 characters and 3 digits, and not a bare year like ``2026`` or a run of zeros.
+    """
+    if len(key) < 5:
+        return False
+    return _distinctive(key, sum(c.isdigit() for c in key))
+
+
+def _distinctive(key: str, digits: int) -> bool:
+    return len(key) >= 5 and digits >= 3 and key.strip("0") != ""
+
+
+def number_keys(number: str) -> list[str]:
+    """Keys under which an item's number is indexed: whole form, and its digits alone.
+
+    ``FA-2026-0012`` gives ``FA20260012`` and ``20260012``; the digits-only key finds it when
+    a payer drops the prefix. Only distinctive keys are returned.
+    """
+    whole = normalize_number(number)
+    keys = [whole] if is_distinctive(whole) else []
+    digits = "".join(c for c in whole if c.isdigit())
+    if digits != whole and is_distinctive(digits) and len(digits) >= 6:
+        keys.append(digits)
+    return keys
+
+
+def text_keys(text: str, max_window: int = 4) -> list[str]:
+    """Every join of 1..``max_window`` consecutive tokens of ``text`` that is distinctive.
+
+    This is how a number written with spaces or other separators (``FA 2026 0012``) meets its
+    index key; a bare year never forms a key on its own.
+    """
+    tokens = number_tokens(text)
+    counts = [sum(c.isdigit() for c in t) for t in tokens]
+    keys: dict[str, None] = {}
+    for start in range(len(tokens)):
+        if not counts[start] and len(tokens[start]) > 6:
+            continue  # a long plain word never starts a document number
+        joined = ""
+        digits = 0
+        for end in range(start, min(start + max_window, len(tokens))):
+            if end > start and not counts[end] and len(tokens[end]) > 3:
+                break  # ... nor is a plain word in the middle of one
+            joined += tokens[end]
+            digits += counts[end]
+            if _distinctive(joined, digits) and not _is_date(tokens[start : end + 1]):
+                keys[joined] = None
+            if len(joined) > 40:
+                break
+    return list(keys)
+
+
+def _is_date(parts: list[str]) -> bool:
+    """Whether tokens spell a calendar date (``2026 01 05``, ``05 01 2026``): never a number."""
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return False
+    lengths = tuple(len(p) for p in parts)
+    return lengths in ((4, 2, 2), (2, 2, 4), (4, 1, 1), (1, 1, 4), (2, 2, 2))
+
+
+def normalize_iban(iban: str) -> str:
+    """IBAN / account number without spaces, upper-case."""
+    return "".join(iban.split()).upper()

@@ -1,0 +1,253 @@
+"""Confidence of one way to settle a transaction, with a reason for every point.
+
+The weights are the ones finance users already reason with (partner +50, exact amount +30,
+invoice number +15, date +5, validated structured reference on top), so a score can be
+explained line by line; rule ``confidence±N`` is added last and the total clamped to 0..100.
+Every contribution yields a sentence a person can check against the bank line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from bankrec.matching.amounts import q as quantize
+from bankrec.matching.config import MatchConfig
+from bankrec.matching.index import PartnerHit
+from bankrec.model import Allocation, Candidate, OpenItem, Transaction
+
+
+@dataclass(frozen=True, slots=True)
+class ItemEvidence:
+    """What pointed the search at one open item."""
+
+    reference: str = ""  # the structured reference found on the bank line, formatted
+    number: str = ""  # the number (as written in the item) found in label/reference
+    number_source: str = ""  # where it was found: "label", "reference" or "rule …"
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """One scored way to settle a transaction (internal: carries what a Candidate lacks)."""
+
+    allocations: tuple[Allocation, ...]
+    confidence: int
+    reasons: tuple[str, ...]
+    party: str
+    writeoff: Decimal
+    partial: bool  # leaves part of an item's residual open
+    review: str = ""  # why a person must look even at a high score ("" when nothing)
+    item_ids: tuple[str, ...] = ()  # ids of the allocated items, for ordering and ties
+
+    def __post_init__(self) -> None:
+        if not self.item_ids:
+            object.__setattr__(self, "item_ids", tuple(a.item_id for a in self.allocations))
+
+    def sort_key(self) -> tuple[int, int, tuple[str, ...]]:
+        """Best first, then fewer items, then item ids: a total, deterministic order."""
+        return (-self.confidence, len(self.allocations), self.item_ids)
+
+    def candidate(self) -> Candidate:
+        return Candidate(self.allocations, self.confidence, self.reasons, self.party)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfluence:
+    """What rules add to every candidate of a transaction."""
+
+    delta: int = 0
+    where: str = ""
+
+
+NO_RULE = RuleInfluence()
+_ZERO = Decimal("0.00")
+
+
+def clamp(score: int) -> int:
+    return max(0, min(100, score))
+
+
+def _partner_points(hit: PartnerHit | None, cfg: MatchConfig) -> int:
+    if hit is None:
+        return 0
+    full, low = cfg.partner_full_similarity, cfg.partner_min_similarity
+    if hit.similarity >= full:
+        return cfg.weights.partner
+    if hit.similarity < low or full <= low:
+        return 0
+    return round(cfg.weights.partner * (hit.similarity - low) / (full - low))
+
+
+def _partner_reason(hit: PartnerHit, item: OpenItem, points: int) -> str:
+    return (
+        f"partner {item.partner!r} recognised from {hit.source} "
+        f"(similarity {hit.similarity}, +{points})"
+    )
+
+
+def _date_ok(tx_date: dt.date, item: OpenItem, cfg: MatchConfig) -> bool:
+    """Paid no earlier than a week before the document and not long after it fell due."""
+    due = item.due_date or item.date
+    return (
+        item.date - dt.timedelta(days=7) <= tx_date <= due + dt.timedelta(days=cfg.date_window_days)
+    )
+
+
+def _rule(points: list[str], rule: RuleInfluence) -> int:
+    if rule.delta:
+        points.append(f"rule {rule.where}: confidence {rule.delta:+d}")
+    return rule.delta
+
+
+def score_item(
+    tx: Transaction,
+    item: OpenItem,
+    residual: Decimal,
+    evidence: ItemEvidence,
+    hit: PartnerHit | None,
+    unique_amount: bool,
+    cfg: MatchConfig,
+    rule: RuleInfluence,
+) -> Scored | None:
+    """Score settling ``tx`` against one item with ``residual`` still open (None if closed)."""
+    if residual <= 0:
+        return None
+    w = cfg.weights
+    cur = tx.currency
+    paid = abs(tx.amount)
+    reasons: list[str] = []
+    score = 0
+    review = ""
+    if evidence.reference:
+        score += w.reference
+        reasons.append(
+            f"structured reference {evidence.reference} is {item.number}'s (+{w.reference})"
+        )
+    points = _partner_points(hit, cfg)
+    if hit is not None and points:
+        score += points
+        reasons.append(_partner_reason(hit, item, points))
+    if evidence.number:
+        score += w.invoice
+        reasons.append(
+            f"invoice number {item.number} found in {evidence.number_source} (+{w.invoice})"
+        )
+    diff = paid - residual
+    partial = False
+    tol = cfg.amount_tolerance
+    if abs(diff) <= tol:
+        allocated = min(paid, residual)
+        score += w.amount
+        reasons.append(f"amount {paid} {cur} settles the open {residual} exactly (+{w.amount})")
+        if unique_amount and w.unique and hit is not None and points:
+            score += w.unique
+            reasons.append(f"the only open item of this partner for {residual} {cur} (+{w.unique})")
+    elif abs(diff) <= min(cfg.writeoff_max, quantize(residual * cfg.writeoff_ratio, cur)):
+        allocated = residual
+        half = w.amount // 2
+        score += half
+        review = f"difference {diff:+} {cur} to write off"
+        reasons.append(
+            f"amount {paid} {cur} is {abs(diff)} {'short of' if diff < 0 else 'over'} the open "
+            f"{residual}: difference booked as write-off, to confirm (+{half})"
+        )
+    elif diff < 0:
+        allocated = paid
+        partial = True
+        reasons.append(
+            f"partial payment: {paid} of the open {residual} {cur}, "
+            f"{residual - paid} stays open (+0)"
+        )
+    else:
+        allocated = residual
+        review = f"pays {diff} {cur} more than the item's residual"
+        reasons.append(f"amount {paid} {cur} exceeds the open {residual} by {diff} (+0)")
+    if _date_ok(tx.date, item, cfg):
+        score += w.date
+        due = item.due_date or item.date
+        reasons.append(f"paid {tx.date} for a document dated {item.date}, due {due} (+{w.date})")
+    score += _rule(reasons, rule)
+    sign = item.kind.sign
+    writeoff = quantize(tx.amount - sign * allocated if not partial else _ZERO, cur)
+    return Scored(
+        allocations=(Allocation(item.id, allocated),),
+        confidence=clamp(score),
+        reasons=tuple(reasons),
+        party=item.partner,
+        writeoff=writeoff,
+        partial=partial,
+        review=review,
+    )
+
+
+def score_group(
+    tx: Transaction,
+    items: Sequence[OpenItem],
+    residuals: Sequence[Decimal],
+    evidence: Sequence[ItemEvidence],
+    hit: PartnerHit | None,
+    ambiguous: bool,
+    cfg: MatchConfig,
+    rule: RuleInfluence,
+) -> Scored:
+    """Score one transaction settling several items of one partner exactly (subset-sum)."""
+    w = cfg.weights
+    cur = tx.currency
+    reasons: list[str] = []
+    score = 0
+    refs = [e for e in evidence if e.reference]
+    if refs and len(refs) == len(items):
+        score += w.reference
+        reasons.append(
+            f"structured references of all {len(items)} documents found (+{w.reference})"
+        )
+    partner_points = _partner_points(hit, cfg)
+    if hit is not None and partner_points:
+        score += partner_points
+        reasons.append(_partner_reason(hit, items[0], partner_points))
+    found = [it.number for it, e in zip(items, evidence, strict=True) if e.number]
+    if found:
+        points = round(w.invoice * len(found) / len(items))
+        score += points
+        reasons.append(
+            f"invoice numbers found in the bank text: {', '.join(found)} "
+            f"({len(found)} of {len(items)}, +{points})"
+        )
+    listing = ", ".join(
+        f"{it.number} {'-' if it.kind.sign != tx_sign(tx) else ''}{quantize(r, cur)}"
+        for it, r in zip(items, residuals, strict=True)
+    )
+    score += w.amount
+    reasons.append(
+        f"one payment of {quantize(abs(tx.amount), cur)} {cur} settles {len(items)} documents "
+        f"exactly: {listing} (+{w.amount})"
+    )
+    if all(_date_ok(tx.date, it, cfg) for it in items):
+        score += w.date
+        reasons.append(f"paid {tx.date}, consistent with every due date (+{w.date})")
+    review = ""
+    if ambiguous:
+        review = "another combination of open items gives the same total"
+        reasons.append("another combination of this partner's open items has the same total")
+    score += _rule(reasons, rule)
+    allocations = tuple(
+        Allocation(it.id, quantize(r, cur)) for it, r in zip(items, residuals, strict=True)
+    )
+    settled = sum((it.kind.sign * quantize(r, cur) for it, r in zip(items, residuals, strict=True)),
+                  Decimal(0))  # fmt: skip
+    return Scored(
+        allocations=allocations,
+        confidence=clamp(score),
+        reasons=tuple(reasons),
+        party=items[0].partner,
+        writeoff=quantize(tx.amount - settled, cur),
+        partial=False,
+        review=review,
+    )
+
+
+def tx_sign(tx: Transaction) -> int:
+    """+1 for money in, -1 for money out."""
+    return 1 if tx.amount >= 0 else -1

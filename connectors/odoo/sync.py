@@ -1,0 +1,213 @@
+"""``sync()``: read a bank journal's open lines and the open items, match, write back.
+
+Only ``reconciled`` decisions (the matcher is sure) are written; ``suggested`` ones are
+reported for a person. A sync first undoes what a killed earlier run left half-written,
+so running it again, or after a crash, ends in the same state as one clean run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from bankrec.matching import MatchConfig, match
+from bankrec.model import Decision, OpenItem, Status, Transaction
+from connectors.odoo.plan import LinePlan, Refusal, WriteConfig, is_writable
+from connectors.odoo.reader import (
+    Currencies,
+    find_journal,
+    read_open_items,
+    read_statement_lines,
+)
+from connectors.odoo.transport import OdooTransport
+from connectors.odoo.writer import LineOutcome, OdooWriter
+
+
+@dataclass(frozen=True)
+class SyncConfig:
+    """Matching and write-back settings of a sync."""
+
+    match: MatchConfig = field(default_factory=MatchConfig)
+    write: WriteConfig = field(default_factory=WriteConfig)
+    page_size: int = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedWrite:
+    """One line a dry run would write: which invoices, how much, how sure."""
+
+    transaction_id: str
+    line_id: int
+    amount: Decimal
+    label: str
+    booking: str
+    confidence: int
+    targets: tuple[tuple[str, Decimal], ...]  # (invoice number or account label, amount)
+
+
+@dataclass
+class SyncReport:
+    """What a sync read, decided and wrote. ``errors`` are (transaction id, one line)."""
+
+    read: int = 0
+    items: int = 0
+    matched: int = 0
+    reconciled: int = 0
+    suggested: int = 0
+    left: int = 0
+    skipped: int = 0
+    refused: int = 0
+    recovered: int = 0
+    partly_booked: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    refusals: list[tuple[str, str]] = field(default_factory=list)
+    planned: list[PlannedWrite] = field(default_factory=list)
+    outcomes: list[LineOutcome] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    addon_needed: int = 0
+    dry_run: bool = False
+    rpc_calls: int = 0
+
+
+Progress = Callable[[str, int, int | None], None]  # (phase, advance, total)
+
+
+def sync(
+    client: OdooTransport,
+    journal_code: str,
+    rules: object | None = None,
+    config: SyncConfig | None = None,
+    dry_run: bool = False,
+    *,
+    progress: Progress | None = None,
+    hook: Callable[[str, LinePlan], None] | None = None,
+) -> SyncReport:
+    """Match the journal's unreconciled lines with Odoo's open items and write back the sure ones.
+
+    ``rules`` is a ``dsl.RuleSet`` (or anything with ``evaluate(fields)``); ``dry_run``
+    reads and plans but writes nothing (the plans are in ``report.planned``).
+    """
+    config = config or SyncConfig()
+    report = SyncReport(dry_run=dry_run)
+    calls_before = client.call_count
+    currencies = Currencies(client)
+    journal = find_journal(client, journal_code, currencies)
+    writer = OdooWriter(client, journal, currencies, config.write, hook=hook)
+    if not dry_run:
+        report.recovered = len(writer.recover())
+
+    def tick(phase: str, total: int | None = None) -> Callable[[int], None] | None:
+        if progress is None:
+            return None
+        return lambda n: progress(phase, n, total)
+
+    transactions, refs, partly = read_statement_lines(
+        client, journal, currencies, page_size=config.page_size, progress=tick("reading lines")
+    )
+    items = read_open_items(
+        client,
+        currencies,
+        page_size=config.page_size,
+        company_id=journal.company_id,
+        progress=tick("reading open items"),
+    )
+    report.read, report.items, report.partly_booked = len(transactions), len(items), partly
+    result = match(
+        transactions,
+        items,
+        rules=rules,  # type: ignore[arg-type]
+        config=config.match,
+        progress=_delta(tick("matching", len(transactions))),
+    )
+    report.decisions = result.decisions
+    writable = [d for d in result.decisions if is_writable(d)]
+    report.matched = sum(
+        d.status in (Status.RECONCILED, Status.SUGGESTED) for d in result.decisions
+    )
+    report.suggested = sum(d.status is Status.SUGGESTED for d in result.decisions)
+    signs = {i.id: i.kind.sign for i in items}
+    if dry_run:
+        by_id = {t.id: t for t in transactions}
+        numbers = {i.id: i.number for i in items}
+        for start in range(0, len(writable), 200):
+            batch = writable[start : start + 200]
+            for _state, planned in writer.plan_decisions(batch, refs, item_signs=signs):
+                _dry(report, planned, by_id, numbers)
+    else:
+        outcomes = writer.write_decisions(
+            writable, refs, item_signs=signs, progress=tick("writing", len(writable))
+        )
+        report.outcomes = outcomes
+        for o in outcomes:
+            if o.action in ("reconciled", "booked"):
+                report.reconciled += 1
+            elif o.action == "skipped":
+                report.skipped += 1
+            elif o.action == "refused":
+                report.refused += 1
+                report.refusals.append((o.transaction_id, o.message))
+                report.addon_needed += o.addon_needed
+            else:
+                report.errors.append((o.transaction_id, o.message))
+    done = report.reconciled + (len(report.planned) if dry_run else 0)
+    report.left = len(transactions) - done
+    report.rpc_calls = client.call_count - calls_before
+    return report
+
+
+def _delta(cb: Callable[[int], None] | None) -> Callable[[int], None] | None:
+    """The matcher reports a running count; progress bars want increments."""
+    if cb is None:
+        return None
+    seen = [0]
+
+    def advance(done: int) -> None:
+        cb(done - seen[0])
+        seen[0] = done
+
+    return advance
+
+
+def _dry(
+    report: SyncReport,
+    planned: LinePlan | Refusal,
+    by_id: dict[str, Transaction],
+    numbers: dict[str, str],
+) -> None:
+    if isinstance(planned, Refusal):
+        report.refused += 1
+        report.refusals.append((planned.transaction_id, planned.reason))
+        report.addon_needed += planned.addon_needed
+        return
+    if planned.skip:
+        report.skipped += 1
+        return
+    tx = by_id[planned.transaction_id]
+    report.planned.append(
+        PlannedWrite(
+            transaction_id=planned.transaction_id,
+            line_id=planned.line_id,
+            amount=tx.amount,
+            label=tx.label,
+            booking=planned.booking.value,
+            confidence=planned.confidence,
+            targets=tuple(
+                (numbers.get(c.item_id, c.name) if c.item_id else c.name, -c.amount)
+                for c in planned.counterparts
+            ),
+        )
+    )
+
+
+def open_items_and_lines(
+    client: OdooTransport, journal_code: str, page_size: int = 5000
+) -> tuple[Sequence[Transaction], Sequence[OpenItem]]:
+    """Just the reads of a sync (for ``bankrec match`` against a live Odoo, and tests)."""
+    currencies = Currencies(client)
+    journal = find_journal(client, journal_code, currencies)
+    transactions, _refs, _partly = read_statement_lines(
+        client, journal, currencies, page_size=page_size
+    )
+    items = read_open_items(client, currencies, page_size=page_size, company_id=journal.company_id)
+    return transactions, items

@@ -1,0 +1,160 @@
+"""``bankrec import``: canonical CSV / JSON out, duplicates across files, balances refused,
+nothing written when any file fails."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+import types
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from bankrec.cli.main import main
+from bankrec.statements import registry
+from bankrec.statements.canonical import read_statement_csv
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "camt"
+V02 = FIXTURES / "camt053_v02_ch.xml"
+
+
+@pytest.fixture(autouse=True)
+def _available_formats(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Detect among the format modules present (others are built in parallel)."""
+    present = tuple(m for m in registry.FORMAT_MODULES if importlib.util.find_spec(m))
+    monkeypatch.setattr(registry, "FORMAT_MODULES", present)
+
+
+def _second_statement_only(tmp_path: Path) -> Path:
+    """A file that overlaps V02: it repeats V02's second statement (two identical coffees)."""
+    text = V02.read_text(encoding="utf-8")
+    start = text.index("<Stmt>")
+    end = text.index("</Stmt>") + len("</Stmt>")
+    path = tmp_path / "overlap.xml"
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    return path
+
+
+def test_csv_output_is_the_canonical_statement_csv(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out.csv"
+    assert main(["import", str(V02), "--to", "csv", "-o", str(out)]) == 0
+    rows = read_statement_csv(out)
+    assert len(rows) == 7
+    assert sum(t.amount for t in rows) == Decimal("414.50")  # 424.50 then -10.00
+    assert rows[0].reference == "210000000003139471430009017"
+    assert "imported 7 transactions from 2 statements in 1 files" in capsys.readouterr().err
+
+
+def test_json_output_has_statements_balances_and_string_amounts(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["import", str(V02), "--to", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    first = doc["statements"][0]
+    assert first["opening"] == {"amount": "1000.00", "date": "2024-02-29"}
+    assert first["closing"]["amount"] == "1424.50"
+    assert first["balanced"] is True and first["transactions"] == 5
+    amounts = [t["amount"] for t in doc["transactions"]]
+    assert all(isinstance(a, str) for a in amounts) and "-45.50" in amounts
+    fee = next(t for t in doc["transactions"] if t["amount"] == "-45.50")
+    assert fee["charges"] == "5.50" and fee["counterparty"] == "Gamma Supplies BV"
+    assert doc["summary"]["transactions"] == len(doc["transactions"]) == 7
+
+
+def test_overlapping_files_do_not_duplicate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    overlap = _second_statement_only(tmp_path)
+    assert main(["import", str(V02), str(overlap), "--to", "json"]) == 0
+    captured = capsys.readouterr()
+    doc = json.loads(captured.out)
+    ids = [t["id"] for t in doc["transactions"]]
+    assert len(ids) == len(set(ids)) == 7  # both coffees kept once each, not four times
+    assert doc["summary"]["duplicates"] == 2
+    assert "2 duplicates removed" in captured.err
+
+
+def test_same_file_twice_imports_once(tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    assert main(["import", str(V02), str(V02), "--to", "csv", "-o", str(out)]) == 0
+    assert len(read_statement_csv(out)) == 7
+
+
+def _unbalanced(tmp_path: Path) -> Path:
+    text = V02.read_text(encoding="utf-8").replace(">1414.50<", ">1400.00<")
+    path = tmp_path / "unbalanced.xml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_unbalanced_statement_is_refused_and_nothing_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out.csv"
+    assert main(["import", str(_unbalanced(tmp_path)), "--to", "csv", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "does not balance" in err and "--allow-unbalanced" in err
+    assert "difference -14.50" in err
+    assert not out.exists()
+
+
+def test_allow_unbalanced_imports_and_warns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out.json"
+    args = ["import", str(_unbalanced(tmp_path)), "--to", "json", "-o", str(out)]
+    assert main([*args, "--allow-unbalanced"]) == 0
+    assert "warning" in capsys.readouterr().err
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert [s["balanced"] for s in doc["statements"]] == [True, False]
+    assert doc["summary"]["unbalanced"] == 1
+
+
+def test_one_broken_file_means_nothing_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out.csv"
+    out.write_text("previous content\n", encoding="utf-8")
+    broken = FIXTURES / "truncated.xml"
+    assert main(["import", str(V02), str(broken), "--to", "csv", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "truncated.xml:139" in err and "nothing was written" in err
+    assert out.read_text(encoding="utf-8") == "previous content\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]  # no temporary left
+
+
+def test_every_broken_file_is_listed(capsys: pytest.CaptureFixture[str]) -> None:
+    files = [str(FIXTURES / n) for n in ("bad_amount.xml", "bomb.xml")]
+    assert main(["import", *files, "--to", "csv"]) == 2
+    captured = capsys.readouterr()
+    assert "2 files cannot be imported" in captured.err
+    assert "bad_amount.xml:115" in captured.err and "DOCTYPE" in captured.err
+    assert captured.out == ""
+
+
+def test_output_format_is_required(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["import", str(V02)]) == 2
+    assert "--to csv or --to json" in capsys.readouterr().err
+
+
+def test_detect_prints_the_proposed_profile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seen: list[Path] = []
+
+    def propose_profile(path: Path) -> str:
+        seen.append(path)
+        return f"columns:\n  date: Buchungstag  # {path.name}\n"
+
+    fake = types.ModuleType("bankrec.statements.sheet")
+    fake.propose_profile = propose_profile  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "bankrec.statements.sheet", fake)
+    export = tmp_path / "export.csv"
+    export.write_text("Buchungstag;Betrag\n01.03.2024;-5,00\n", encoding="utf-8")
+    assert main(["import", "--detect", str(export)]) == 0
+    assert capsys.readouterr().out == "columns:\n  date: Buchungstag  # export.csv\n"
+    assert seen == [export]
