@@ -16,7 +16,16 @@ from decimal import Decimal, InvalidOperation
 from lark import Token, Tree
 
 from dsl.diagnostics import did_you_mean, one_of
-from dsl.fields import ACTIONS, DIRECTIONS, FIELDS, FLAG_ACTIONS, KINDS, FieldType, operators_for
+from dsl.fields import (
+    ACTIONS,
+    DIRECTIONS,
+    FIELDS,
+    FLAG_ACTIONS,
+    KINDS,
+    SPACELESS_FIELDS,
+    FieldType,
+    operators_for,
+)
 from dsl.normalize import fold, fold_iban, fold_literal
 from dsl.regex import RegexRejected, compile_regex, required_literal
 from dsl.subject import Subject
@@ -257,7 +266,7 @@ class _Compiler:
         if not self.check_shape(op, op_token, values):
             return _false, None
         tokens = self.value_tokens(values)
-        norm = fold_iban if field == "iban" else fold_literal
+        norm = fold_iban if field in SPACELESS_FIELDS else fold_literal
         if op == "matches":
             token = tokens[0]
             if token.type != "STRING":
@@ -272,7 +281,8 @@ class _Compiler:
             capture = "invoice" in regex.groupindex and not in_not
             self.captures_invoice = self.captures_invoice or capture
             literal = required_literal(pattern)
-            req: Requirement = (("sub", field, literal),) if literal and field != "iban" else None
+            spaced = field not in SPACELESS_FIELDS
+            req: Requirement = (("sub", field, literal),) if literal and spaced else None
             return _regex_cond(field, regex, capture), req
         literals = [norm(self.text_of(t)) for t in tokens]
         lit = literals[0]

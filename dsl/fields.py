@@ -35,6 +35,9 @@ TEXT_FIELDS: tuple[str, ...] = tuple(
     name for name, kind in FIELDS.items() if kind in (FieldType.TEXT, FieldType.DIRECTION)
 )
 
+# account numbers: compared without the spaces banks and people group them with
+SPACELESS_FIELDS = ("iban", "account")
+
 TEXT_OPERATORS = ("contains", "startswith", "endswith", "=", "!=", "in", "matches")
 ORDER_OPERATORS = ("=", "!=", "<", "<=", ">", ">=", "between", "in")
 DIRECTION_OPERATORS = ("=", "!=", "in")

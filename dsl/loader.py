@@ -10,6 +10,8 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from lark import Token, Tree
+
 from dsl.compiler import CompiledRule, compile_tree
 from dsl.diagnostics import Diagnostic, RuleFileError
 from dsl.ruleset import Rule, RuleSet
@@ -116,7 +118,7 @@ def compile_source(source: RuleSource) -> Rule | list[Diagnostic]:
     return Rule(
         name=source.name,
         location=source.location,
-        text=" ".join(_strip_comment_lines(source.text).split()),
+        text=_display_text(source.text, tree),
         condition=result.condition,
         actions=result.actions,
         requirement=result.requirement,
@@ -125,8 +127,31 @@ def compile_source(source: RuleSource) -> Rule | list[Diagnostic]:
     )
 
 
-def _strip_comment_lines(text: str) -> str:
-    return "\n".join(line for line in text.split("\n") if not line.strip().startswith("#"))
+def _display_text(text: str, tree: Tree[Token]) -> str:
+    """The rule on one line without its comments (``#`` outside quotes, to line end)."""
+    end = getattr(tree.meta, "end_pos", None)
+    body = text[:end] if isinstance(end, int) else text
+    out: list[str] = []
+    quote = ""
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        if quote:
+            if ch == "\\" and i + 1 < len(body):
+                out.append(body[i : i + 2])
+                i += 2
+                continue
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "#":
+            newline = body.find("\n", i)
+            i = len(body) if newline < 0 else newline
+            continue
+        out.append(ch)
+        i += 1
+    return " ".join("".join(out).split())
 
 
 def _place(source: RuleSource, problem: SyntaxProblem) -> Diagnostic:

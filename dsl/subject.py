@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 
-from dsl.fields import TEXT_FIELDS
+from dsl.fields import SPACELESS_FIELDS, TEXT_FIELDS
 from dsl.normalize import fold, fold_iban, strip_accents
 
 
@@ -27,7 +27,8 @@ class Subject:
             raw["direction"] = "in" if self.amount >= 0 else "out"
         self.raw = raw
         folded = {name: fold(value) if value else "" for name, value in raw.items()}
-        folded["iban"] = fold_iban(raw["iban"]) if raw["iban"] else ""
+        for name in SPACELESS_FIELDS:
+            folded[name] = fold_iban(raw[name]) if raw[name] else ""
         self.folded = folded
         self.date = _date(fields.get("date"))
         self.capture: str | None = None

@@ -33,7 +33,7 @@ def check_rules_text(text: str, source: str, what: str) -> None:
 def read_rules_text(path: Path) -> str:
     """The current learned rules file, or an empty text when it does not exist yet."""
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         return ""
     except UnicodeDecodeError:
@@ -61,13 +61,14 @@ def learn_files(
     if current.strip():
         check_rules_text(current, str(rules_out), "the learned rules file has errors; fix it first")
     sidecar = state_path(rules_out)
+    previous = read_state(sidecar)
     result = learn(
         verdicts,
         transactions,
         items,
         today=today,
         rules_text=current,
-        state=read_state(sidecar),
+        state=previous,
         rules_source=str(rules_out),
         min_validations=min_validations,
     )
@@ -75,5 +76,6 @@ def learn_files(
     if not dry_run:
         if result.text != current:
             write_atomic(rules_out, result.text)
-        write_atomic(sidecar, result.state.to_json())
+        if result.state.keys != previous.keys or not sidecar.exists():
+            write_atomic(sidecar, result.state.to_json())  # no churn when nothing was learned
     return result

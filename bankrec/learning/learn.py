@@ -228,11 +228,15 @@ def learn(
             _apply(touched[name], new_state.keys[name], blocks.get(name), before[name],
                    learned, min_validations)
         )  # fmt: skip
-    text = learned.render()
-    if not text.strip():
-        text = HEADER
-    elif not rules_text.strip() and any(c.kind is ChangeKind.CREATED for c in changes):
-        text = HEADER + "\n" + text
+    rewritten = {ChangeKind.CREATED, ChangeKind.UPDATED, ChangeKind.DROPPED, ChangeKind.DISABLED}
+    if rules_text.strip() and not any(c.kind in rewritten for c in changes):
+        text = rules_text  # nothing to rewrite: not even line ends or a final newline
+    else:
+        text = learned.render("\r\n" if "\r\n" in rules_text else "\n")
+        if not text.strip():
+            text = HEADER
+        elif not rules_text.strip() and any(c.kind is ChangeKind.CREATED for c in changes):
+            text = HEADER + "\n" + text
     return LearnResult(text, new_state, tuple(changes))
 
 
@@ -279,7 +283,7 @@ def _apply(
         counts = Counts(0, len(refused), max((v.date for v in refused), default=None))
         return Change(ChangeKind.PENDING, name, "", counts, None, "only rejections so far")
     counts = tally(key_state, [chosen])
-    if counts.validations < min_validations or should_drop(counts.validations, counts.rejections):
+    if counts.validations < min_validations or counts.validations <= counts.rejections:
         return Change(ChangeKind.PENDING, name, chosen, counts, None,
                       "not enough validations for a rule")  # fmt: skip
     delta = learned_confidence(key.kind, counts.validations, counts.rejections)

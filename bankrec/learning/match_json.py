@@ -10,9 +10,10 @@ The person works on the report the matcher wrote and marks each line they checke
 * with the unedited output given as ``original``, a line whose set of matched items
   differs from the original counts as validated, and the original items as rejected.
 
-An optional ``"decided_on": "YYYY-MM-DD"`` dates the verdict; otherwise the transaction
-date is used. Lines nobody touched teach nothing: the matcher's own verdicts are not
-evidence.
+A marked line with neither matches nor a party (a line a rule ignored, an expense)
+teaches nothing about a payer and is passed over. An optional
+``"decided_on": "YYYY-MM-DD"`` dates the verdict; otherwise the transaction date is used.
+Lines nobody touched teach nothing: the matcher's own verdicts are not evidence.
 """
 
 from __future__ import annotations
@@ -154,9 +155,7 @@ def read_match_json_decisions(path: Path, original: Path | None = None) -> list[
         if verdict is None:
             continue
         if not items and not party.strip():
-            raise InputError(
-                "the marked line has neither matches nor a party", where, "matches or a party"
-            )
+            continue  # an ignored line or an expense: confirms nothing about a payer
         decisions.append(
             ValidatedDecision(
                 tx_id, items, verdict, party.strip() if not items else "", decided, where

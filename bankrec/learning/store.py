@@ -123,11 +123,12 @@ class LearnedFile:
             self.segments.append("")
         self.segments.append(block)
 
-    def render(self) -> str:
+    def render(self, newline: str = "\n") -> str:
+        """The file's text; ``newline`` keeps a file's CRLF line ends when it had them."""
         lines: list[str] = []
         for segment in self.segments:
             lines.extend(segment.lines() if isinstance(segment, Block) else [segment])
-        return "\n".join(lines) + "\n" if lines else ""
+        return newline.join(lines) + newline if lines else ""
 
 
 def _is_note(line: str) -> bool:

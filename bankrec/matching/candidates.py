@@ -116,8 +116,12 @@ def score_all(
     paid = to_minor(abs(tx.amount), cur)
     tol = to_minor(cfg.amount_tolerance, cur)
     unique_of: dict[str, int | None] = {}  # partner -> its only open item at this amount
+    amount_only: list[int] = []
     for i, item_ev in ev.items.items():
         if index.directions[i] is not direction:
+            continue
+        if not (item_ev.number or item_ev.reference or index.partner_key[i] in ev.partners):
+            amount_only.append(i)  # scored below only if nothing better turns up
             continue
         item = index.items[i]
         residual = residuals.get(i, item.residual)
@@ -131,7 +135,7 @@ def score_all(
                     j
                     for j in index.partner_items_between(
                         hit.key, cur, direction, paid - tol, paid + tol
-                    )  # fmt: skip
+                    )
                     if residuals.get(j, index.items[j].residual) > 0
                 ]
                 unique_of[hit.key] = same[0] if len(same) == 1 else None
@@ -141,6 +145,17 @@ def score_all(
             out.append(scored)
     if not any(s.confidence >= cfg.auto_threshold and not s.partial and not s.review for s in out):
         out.extend(_subsets(tx, ev, index, residuals))
+    if not any(s.confidence >= cfg.suggest_threshold for s in out):
+        # an amount alone scores amount + date at most; it matters only as an alternative
+        # for a line that would otherwise show nothing, or when rules raise the score
+        for i in amount_only:
+            residual = residuals.get(i, index.items[i].residual)
+            if residual > 0:
+                scored = score_item(
+                    tx, index.items[i], residual, ItemEvidence(), None, False, cfg, ev.rule
+                )
+                if scored is not None:
+                    out.append(scored)
     out.sort(key=Scored.sort_key)
     return out
 
@@ -153,38 +168,22 @@ def _subsets(
     cur = tx.currency
     paid = to_minor(abs(tx.amount), cur)
     tol = to_minor(cfg.amount_tolerance, cur)
-    groups: dict[str, list[int]] = {}
-    for key in ev.partners:
-        groups[key] = list(index.partner_items(key, cur))
-    numbered = [i for i, e in ev.items.items() if e.number or e.reference]
-    for i in numbered:  # documents named on the line, even if the partner is not recognised
-        groups.setdefault(index.partner_key[i], [])
-        if i not in groups[index.partner_key[i]]:
-            groups[index.partner_key[i]].append(i)
+    named: dict[str, list[int]] = {}  # documents named on the line, by partner
+    for i, e in ev.items.items():
+        if e.number or e.reference:
+            named.setdefault(index.partner_key[i], []).append(i)
     out: list[Scored] = []
-    for key in sorted(groups):
+    for key in sorted(set(ev.partners) | set(named)):
+        credits = index.credit_total(key, cur, tx.direction)
         pool: list[int] = []
         values: list[int] = []
-        credits = sum(
-            to_minor(residuals.get(i, index.items[i].residual), cur)
-            for i in groups[key]
-            if index.items[i].kind.direction is not tx.direction
-        )
-        ranked = sorted(
-            groups[key],
-            key=lambda i: (
-                i not in ev.items or not (ev.items[i].number or ev.items[i].reference),
-                index.items[i].due_date or index.items[i].date,
-                index.items[i].id,
-            ),
-        )
-        for i in ranked:
+        for i in [*sorted(named.get(key, ())), *index.partner_items_near(key, cur, tx.date)]:
+            if i in pool:
+                continue
             residual = residuals.get(i, index.items[i].residual)
             if residual <= 0:
                 continue
-            signed = to_minor(residual, cur) * (
-                1 if index.items[i].kind.direction is tx.direction else -1
-            )
+            signed = to_minor(residual, cur) * (1 if index.directions[i] is tx.direction else -1)
             if signed > paid + tol + credits:
                 continue
             pool.append(i)
@@ -194,9 +193,12 @@ def _subsets(
         if len(pool) < 2:
             continue
         solutions = find_subsets(
-            values, paid, max_size=cfg.subset_max_size, max_steps=cfg.subset_max_steps,
+            values,
+            paid,
+            max_size=cfg.subset_max_size,
+            max_steps=cfg.subset_max_steps,
             tolerance=tol,
-        )  # fmt: skip
+        )
         if not solutions:
             continue
         chosen = [pool[j] for j in solutions[0]]

@@ -9,7 +9,9 @@ state, so the CLI and an Odoo module call the very same function.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
+import gc
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
@@ -99,6 +101,35 @@ def match(
     ``known_ibans`` maps counterparty IBANs to partner names learned from validated
     matches. ``progress`` is called with the number of transactions processed so far.
     """
+    with _gc_paused():
+        return _match(transactions, items, rules, config, known_ibans, progress)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector during a run, restoring its previous state.
+
+    A run creates millions of small acyclic objects (reference counting frees them); the
+    cycle collector would rescan the growing heap again and again, which made 100k lines
+    ~40 % slower. Nothing in a run builds reference cycles that need collecting.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _match(
+    transactions: Sequence[Transaction],
+    items: Sequence[OpenItem],
+    rules: Rules | None,
+    config: MatchConfig,
+    known_ibans: Mapping[str, str] | None,
+    progress: Callable[[int], None] | None,
+) -> MatchResult:
     index = ItemIndex(items, config, known_ibans)
     outcomes: list[RuleOutcome | None] = [
         rules.evaluate(tx.rule_fields()) if rules is not None else None for tx in transactions

@@ -10,6 +10,7 @@ fuzzy name matching to partners sharing a word with the bank text.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from bankrec.matching.normalize import (
 from bankrec.matching.references import parse_reference
 from bankrec.model import Direction, OpenItem
 
+_SUBSET_AHEAD_DAYS = 45  # documents due this long after a payment may still be in it
+_SUBSET_SCAN = 60  # items of one partner a subset-sum pool is drawn from, at most
 _MAX_BLOCK = 2000  # a word shared by more partners than this does not narrow anything
 
 
@@ -183,6 +186,11 @@ class ItemIndex:
                 same.sort(key=lambda i: (self.items[i].residual, self.items[i].id))
                 minors = [to_minor(self.items[i].residual, currency) for i in same]
                 self._partner_residuals[(key, currency, direction)] = (minors, same)
+        self._credit_totals = {k: sum(v[0]) for k, v in self._partner_residuals.items()}
+        self._partner_dues = {
+            k: [self.items[i].due_date or self.items[i].date for i in ids]
+            for k, ids in self.by_partner.items()
+        }
         self.partners = PartnerIndex(names)
 
     def partner_items_between(
@@ -195,6 +203,23 @@ class ItemIndex:
     def partner_items(self, partner: str, currency: str) -> list[int]:
         """Every item of one partner in one currency, oldest due date first."""
         return self.by_partner.get((partner, currency), [])
+
+    def partner_items_near(self, partner: str, currency: str, day: dt.date) -> list[int]:
+        """A bounded slice of one partner's items, those due closest before ``day`` first.
+
+        A payment settles documents already due (or about to be): the scan starts a little
+        after ``day`` and walks back in due-date order, so a partner with thousands of open
+        items costs no more than one with ten.
+        """
+        ids = self.by_partner.get((partner, currency), [])
+        dues = self._partner_dues.get((partner, currency), [])
+        pos = bisect.bisect_right(dues, day + dt.timedelta(days=_SUBSET_AHEAD_DAYS))
+        return ids[max(0, pos - _SUBSET_SCAN) : pos][::-1]
+
+    def credit_total(self, partner: str, currency: str, direction: Direction) -> int:
+        """Sum (minor units) of one partner's open items *against* ``direction``."""
+        other = Direction.OUT if direction is Direction.IN else Direction.IN
+        return self._credit_totals.get((partner, currency, other), 0)
 
     def recognise(self, counterparty: str, label: str, iban: str) -> list[PartnerHit]:
         """Partners named by the transaction's IBAN, counterparty or label, best first."""

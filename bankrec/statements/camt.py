@@ -177,20 +177,13 @@ class _Reader:
         index: dict[str, list[etree._Element]] = {}
         cut = len(self.ns) + 2
         queue: list[tuple[etree._Element, str]] = [(el, "")]
-        position = 0
-        while position < len(queue):
-            node, prefix = queue[position]
-            position += 1
+        for node, prefix in queue:  # grows while iterated: breadth-first
             for child in node:
-                tag = child.tag
-                if type(tag) is not str:
-                    continue
-                name = prefix + tag[cut:]
-                bucket = index.get(name)
-                if bucket is None:
-                    index[name] = [child]
+                name = prefix + child.tag[cut:]
+                if name in index:
+                    index[name].append(child)
                 else:
-                    bucket.append(child)
+                    index[name] = [child]
                 if len(child) and name not in _NO_DESCENT:
                     queue.append((child, name + "/"))
         self._cache[el] = index
@@ -410,7 +403,7 @@ class _Reader:
             st.currency = st.currency or ccy
             sign = self._sign(bal, zero_ok=amount == 0)
             date_el = self.find(bal, "Dt")
-            date = self._date(date_el, "Dt") if date_el is not None else None
+            date = self._date(bal, "Dt") if date_el is not None else None
             found[code] = Balance(amount * sign, date)
         opening = found.get("OPBD") or found.get("PRCD")
         return opening, found.get("CLBD")
@@ -523,9 +516,9 @@ class _Reader:
         bucket[1] += amount
         booking_el = self.find(ntry, "BookgDt")
         value_el = self.find(ntry, "ValDt")
-        value_date = self._date(value_el, "ValDt") if value_el is not None else None
+        value_date = self._date(ntry, "ValDt") if value_el is not None else None
         if booking_el is not None:
-            booking = self._date(booking_el, "BookgDt")
+            booking = self._date(ntry, "BookgDt")
         elif value_date is not None:
             booking = value_date
         else:
@@ -794,16 +787,20 @@ class _Reader:
             return False
         raise self.error(f"{value!r} is not a boolean", flag_el, "true or false")
 
-    def _date(self, holder: etree._Element, name: str) -> dt.date:
-        """``<X><Dt>2024-01-31</Dt></X>`` or ``<X><DtTm>2024-01-31T10:00:00+01:00</DtTm></X>``.
+    def _date(self, root: etree._Element, name: str) -> dt.date:
+        """``<X><Dt>2024-01-31</Dt></X>`` or ``<X><DtTm>2024-01-31T10:00:00+01:00</DtTm></X>``
+        where ``X`` is the child ``name`` of ``root`` (looked up in ``root``'s index).
 
         The date is taken as the bank wrote it (its own time zone), never converted.
         """
-        el = self.find(holder, "Dt")
+        el = self.find(root, f"{name}/Dt")
         if el is None:
-            el = self.find(holder, "DtTm")
+            el = self.find(root, f"{name}/DtTm")
         if el is None:
-            raise self.error(f"{name} has no date", holder, "Dt or DtTm", "Dt")
+            holder = self.find(root, name)
+            raise self.error(
+                f"{name} has no date", holder if holder is not None else root, "Dt or DtTm", "Dt"
+            )
         text = (el.text or "").strip()
         match = _DATE_RE.match(text)
         try:
@@ -816,7 +813,7 @@ class _Reader:
             ) from None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Entry:
     """The entry-level facts every transaction of an entry shares."""
 

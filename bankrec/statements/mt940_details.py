@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 _GERMAN_RE = re.compile(r"^(\d{3})([?~])")
+_SUBFIELD_SPLIT = {sep: re.compile(re.escape(sep) + r"(\d{2})") for sep in "?~"}
 _SEPA_KEYS = (
     "EREF", "KREF", "MREF", "CRED", "DEBT", "COAM", "OAMT", "SVWZ", "ABWA", "ABWE", "IBAN", "BIC",
 )  # fmt: skip
@@ -75,10 +76,10 @@ def _clean(text: str) -> str:
 def _german(text: str) -> Details:
     """DK-structured ``:86:``: numbered sub-fields after the business code."""
     code, sep = text[0:3], text[3]
+    pieces = _SUBFIELD_SPLIT[sep].split(text[3:])
     parts: dict[str, str] = {}
-    for match in re.finditer(re.escape(sep) + r"(\d{2})((?:(?!" + re.escape(sep) + r"\d{2}).)*)",
-                             text[3:], re.S):  # fmt: skip
-        parts[match.group(1)] = parts.get(match.group(1), "") + match.group(2)
+    for number, value in zip(pieces[1::2], pieces[2::2], strict=True):
+        parts[number] = parts.get(number, "") + value
     purpose = "".join(parts.get(f"{n}", "") for n in [*range(20, 30), *range(60, 64)])
     sepa = _sepa(purpose)
     # Without SVWZ+ the purpose itself (keys and all) is the best remittance text there is.

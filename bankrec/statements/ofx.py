@@ -133,6 +133,8 @@ def _decode(data: bytes, name: str) -> tuple[str, int]:
         codec = _v1_codec(head, name)
     else:
         codec = "utf-8"
+    if codec.replace("-", "").replace("_", "").lower() in ("usascii", "ascii"):
+        codec = "cp1252"  # "ASCII" files with accented names are Windows-1252 in practice
     try:
         text = data.decode(codec)
     except LookupError:

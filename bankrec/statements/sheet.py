@@ -16,7 +16,7 @@ import datetime as dt
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 from typing import NoReturn
@@ -328,6 +328,13 @@ def read_with(path: Path, prof: Profile) -> list[Statement]:
     if start >= 0:
         reader.header_line, header = table.rows[start]
     reader.resolve(header)
+    if prof.preamble_account and not prof.account:
+        wanted = norm(prof.preamble_account)
+        preamble = [cells for _, cells in table.rows[: max(start, 0)] if len(cells) > 1]
+        found = next((cells for cells in preamble if norm(_text(cells[0])) == wanted), None)
+        if found is not None:
+            prof = replace(prof, account=_text(found[1]).replace(" ", "").upper())
+            reader.prof = prof
     body = table.rows[start + 1 :]
     if prof.skip_footer:
         body = body[: -prof.skip_footer] if prof.skip_footer < len(body) else []

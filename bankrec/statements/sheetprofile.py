@@ -32,7 +32,7 @@ SINGLE_ROLES = ("date", "value_date", "amount", "debit", "credit", "direction", 
 KEYS = ("name", "description", "match_header", "match_first_row", "encoding", "delimiter",
         "quotechar", "header_row", "skip_footer", "sheet", "date_format", "decimal",
         "thousands", "sign", "debit_values", "credit_values", "currency", "account",
-        "label_separator", "columns")  # fmt: skip
+        "label_separator", "preamble_account", "columns")  # fmt: skip
 DELIMITERS = (",", ";", "\t", "|")
 
 
@@ -77,6 +77,7 @@ class Profile:
     currency: str = ""  # fixed currency when no currency column
     account: str = ""  # fixed own account when no account column
     label_separator: str = " "
+    preamble_account: str = ""  # label of a preamble row holding our account (ING DE "IBAN")
     columns: dict[str, tuple[Column, ...]] = field(default_factory=dict)
 
 
@@ -96,6 +97,8 @@ class _Checker:
         loader = yaml.SafeLoader("")
         try:
             return loader.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            raise self.fail(node, f"cannot read this value: {exc}", "plain YAML values") from None
         finally:
             loader.dispose()
 
@@ -175,7 +178,7 @@ class _Checker:
             nodes[key] = val_node
         kw: dict[str, Any] = {"source": self.file}
         for key in ("name", "description", "encoding", "sheet", "date_format", "account",
-                    "label_separator"):  # fmt: skip
+                    "label_separator", "preamble_account"):  # fmt: skip
             if key in nodes:
                 kw[key] = self.text(nodes[key], key)
         if "name" not in kw:
@@ -287,10 +290,34 @@ def load_profile(path: Path) -> Profile:
                              Location(name, line, column)) from None  # fmt: skip
     if root is None:
         raise StatementError("profile is empty", Location(name, 1), "key: value lines")
+    _check_size(name, root)
     return _Checker(name, root).profile()
 
 
+def _check_size(file: str, root: yaml.Node, limit: int = 5000) -> None:
+    """Refuse profiles whose aliases expand to a huge tree (a YAML "billion laughs")."""
+    seen, stack = 0, [root]
+    while stack:
+        node = stack.pop()
+        seen += 1
+        if seen > limit:
+            mark = node.start_mark
+            raise StatementError(
+                "profile is too large once its aliases are expanded",
+                Location(file, mark.line + 1),
+                f"under {limit} values",
+            )
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in node.value for n in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+
+
 def shipped_profiles() -> list[Profile]:
-    """The profiles bundled with bankrec, most specific first (longest header signature)."""
+    """The profiles bundled with bankrec, most specific first.
+
+    A longer header signature, or a first-row pattern, is more specific than a short one,
+    so the generic ``date, amount, label`` profile is tried last.
+    """
     profiles = [load_profile(p) for p in sorted(PROFILES_DIR.glob("*.yaml"))]
-    return sorted(profiles, key=lambda p: (-len(p.match_header), p.match_first_row is None))
+    return sorted(profiles, key=lambda p: -len(p.match_header) - 10 * bool(p.match_first_row))

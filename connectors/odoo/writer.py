@@ -430,13 +430,21 @@ class OdooWriter:
         pairs = planned.reconciles
         if not pairs and planned.booking is not Booking.TRANSFER:
             return
+        assert state.suspense is not None and state.liquidity is not None
+        if len(planned.counterparts) == 1:  # the suspense line was rewritten in place
+            for _index, invoice_line in pairs:
+                self.t.execute_kw(
+                    "account.move.line", "reconcile", [[state.suspense.id, invoice_line]]
+                )
+            if planned.booking is Booking.TRANSFER:
+                self._pair_transfer(planned, state.suspense.id, state)
+            return
         rows = self.t.execute_kw(
             "account.move.line",
             "search_read",
             [[("move_id", "=", state.move_id)]],
             {"fields": ["account_id", "amount_currency"], "order": "id"},
         )
-        assert state.suspense is not None and state.liquidity is not None
         new_ids = [r["id"] for r in rows if r["id"] not in (state.suspense.id, state.liquidity.id)]
         ids = [state.suspense.id, *new_ids]
         by_id = {r["id"]: r for r in rows}

@@ -73,9 +73,15 @@ class Books:
         move = self.t.execute_kw(
             "account.move",
             "create",
-            [{"move_type": kind, "partner_id": partner, "invoice_date": "2026-11-01",
-              "invoice_line_ids": [(0, 0, line)]}],
-        )  # fmt: skip
+            [
+                {
+                    "move_type": kind,
+                    "partner_id": partner,
+                    "invoice_date": "2026-11-01",
+                    "invoice_line_ids": [(0, 0, line)],
+                }
+            ],
+        )
         self.t.execute_kw("account.move", "action_post", [[move]])
         name = self.t.execute_kw("account.move", "read", [[move]], {"fields": ["name"]})[0]["name"]
         return move, name
@@ -103,8 +109,14 @@ class Books:
         return count
 
     def tx(self, tid: str, amount: str, label: str, counterparty: str) -> Transaction:
-        return Transaction(tid, dt.date(2026, 11, 10), Decimal(amount), self.currency,
-                           label=label, counterparty=counterparty)  # fmt: skip
+        return Transaction(
+            tid,
+            dt.date(2026, 11, 10),
+            Decimal(amount),
+            self.currency,
+            label=label,
+            counterparty=counterparty,
+        )
 
     def writer(self) -> OdooWriter:
         cur = Currencies(self.t)
@@ -152,9 +164,13 @@ def test_import_sync_pays_invoices_and_running_again_changes_nothing(
     assert cli(odoo, monkeypatch, "sync", "--journal", books.code, "--dry-run") == 0
     dry = capsys.readouterr().out
     assert "nothing was written" in dry and n1 in dry and "confidence" in dry
-    assert books.states([i1, i2, i3, i4, b1]) == [("not_paid", 1200.0), ("not_paid", 350.4),
-                                                  ("not_paid", 200.0), ("not_paid", 300.0),
-                                                  ("not_paid", 480.0)]  # fmt: skip
+    assert books.states([i1, i2, i3, i4, b1]) == [
+        ("not_paid", 1200.0),
+        ("not_paid", 350.4),
+        ("not_paid", 200.0),
+        ("not_paid", 300.0),
+        ("not_paid", 480.0),
+    ]
 
     assert cli(odoo, monkeypatch, "sync", "--journal", books.code) == 0
     out = capsys.readouterr().out
@@ -176,14 +192,29 @@ def test_partial_and_multi_invoice_payments_then_undo_restores_not_paid(odoo: Lo
     i2, n2 = books.invoice(p, "200.00")
     i3, n3 = books.invoice(p, "300.00")
     writer = books.writer()
-    writer.import_transactions([books.tx("P1", "400.00", f"part of {n1}", "Caspar"),
-                                books.tx("P2", "500.00", f"{n2} {n3}", "Caspar")])  # fmt: skip
+    writer.import_transactions(
+        [
+            books.tx("P1", "400.00", f"part of {n1}", "Caspar"),
+            books.tx("P2", "500.00", f"{n2} {n3}", "Caspar"),
+        ]
+    )
     _txs, refs, _ = read_statement_lines(books.t, writer.journal, writer.currencies)
     decisions = [
-        Decision("P1", Status.RECONCILED, 95, (Allocation(str(i1), Decimal("400.00")),), booking=Booking.PAYMENT),
-        Decision("P2", Status.RECONCILED, 95, (Allocation(str(i2), Decimal("200.00")),
-                                               Allocation(str(i3), Decimal("300.00"))), booking=Booking.PAYMENT),
-    ]  # fmt: skip
+        Decision(
+            "P1",
+            Status.RECONCILED,
+            95,
+            (Allocation(str(i1), Decimal("400.00")),),
+            booking=Booking.PAYMENT,
+        ),
+        Decision(
+            "P2",
+            Status.RECONCILED,
+            95,
+            (Allocation(str(i2), Decimal("200.00")), Allocation(str(i3), Decimal("300.00"))),
+            booking=Booking.PAYMENT,
+        ),
+    ]
     outcomes = writer.write_decisions(decisions, refs, item_signs={str(i): 1 for i in (i1, i2, i3)})
     assert [o.action for o in outcomes] == ["reconciled", "reconciled"]
     assert books.states([i1, i2, i3]) == [("partial", 600.0), ("paid", 0.0), ("paid", 0.0)]
@@ -236,9 +267,11 @@ def test_a_sync_killed_halfway_and_run_again_ends_like_one_clean_run(odoo: Local
         p = books.partner(partner_name)
         invoices = [books.invoice(p, f"{100 + 11 * k}.25") for k in range(6)]
         books.writer().import_transactions(
-            [books.tx(f"K{k}", f"{100 + 11 * k}.25", f"pay {name}", partner_name)
-             for k, (_i, name) in enumerate(invoices)]
-        )  # fmt: skip
+            [
+                books.tx(f"K{k}", f"{100 + 11 * k}.25", f"pay {name}", partner_name)
+                for k, (_i, name) in enumerate(invoices)
+            ]
+        )
         seen: list[str] = []
 
         def hook(stage: str, plan: LinePlan) -> None:

@@ -112,7 +112,10 @@ def test_rewrite_that_does_not_match_the_plan_is_undone() -> None:
         9,
         90,
         Booking.PAYMENT,
-        (Counterpart(6, Decimal("-100.00"), "bankrec: INV/1", 7, reconcile_with=55),),
+        (
+            Counterpart(6, Decimal("-97.50"), "bankrec: INV/1", 7, reconcile_with=55),
+            Counterpart(33, Decimal("-2.50"), "bankrec: write-off"),
+        ),
         7,
     )
     calls: list[str] = []

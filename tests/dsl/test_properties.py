@@ -120,3 +120,9 @@ def test_prefilter_gives_the_same_outcome_as_trying_every_rule(
             "date": dt.date(2026, 1, 1),
         }
         assert ruleset.evaluate(fields) == ruleset.evaluate(fields, exhaustive=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_random_yaml_only_raises_rule_errors(text: str) -> None:
+    compiles_or_rule_error(text, fmt="yaml")

@@ -195,7 +195,7 @@ def test_evaluate_from_threads_gives_same_results() -> None:
 def test_rule_text_and_name() -> None:
     ruleset = compile_rules("label contains 'a'   and amount < 0   => ignore  # trailing comment")
     rule = ruleset.rules[0]
-    assert rule.text == "label contains 'a' and amount < 0 => ignore # trailing comment"
+    assert rule.text == "label contains 'a' and amount < 0 => ignore"
     assert rule.name == "<text>:1"
     assert rule.matches(tx("A", "-1"))
     assert not rule.matches(tx("A", "1"))

@@ -46,3 +46,9 @@ def test_fold_helpers() -> None:
     assert strip_accents("Électricité  x") == "Electricite x"
     assert fold_literal(" TVA ") == " tva "
     assert fold_literal("") == ""
+
+
+def test_account_ignores_spaces_too() -> None:
+    rule = "account = 'FR76 3000 6000 0112 3456 7890 189' => tag main"
+    assert run(rule, tx()).tags == ("main",)
+    assert run(rule, tx(account="BNK2")).tags == ()

@@ -19,12 +19,15 @@ T1,2026-10-05,250.00,EUR,VIR SEPA MULLER,Müller AG,{MULLER_IBAN},,
 T2,2026-10-20,410.00,EUR,VIR SEPA MUELLER,MUELLER,{MULLER_IBAN},,
 T3,2026-11-02,99.90,EUR,VIR SEPA LEFEVRE,Boulangerie Lefèvre SARL,,,
 T4,2026-11-03,12.00,EUR,VIREMENT,VIREMENT,,,
+T5,2026-11-05,180.00,EUR,ZAHLUNG,MAG ZRH,{MULLER_IBAN},,
 """
 ITEMS = """id,kind,number,partner,date,due_date,amount,residual,currency,reference
 I1,out_invoice,FA-1,Müller AG,2026-09-01,2026-10-01,250.00,250.00,EUR,
 I2,out_invoice,FA-2,Müller AG,2026-09-15,2026-10-15,410.00,410.00,EUR,
 I3,out_invoice,FA-3,Boulangerie Lefèvre,2026-10-01,2026-10-31,99.90,99.90,EUR,
 I4,out_invoice,FA-4,Anyone,2026-10-01,2026-10-31,12.00,12.00,EUR,
+I5,out_invoice,FA-5,Müller AG,2026-10-01,2026-10-31,180.00,180.00,EUR,
+I6,out_invoice,FA-6,Weber Bau GmbH,2026-10-01,2026-10-31,180.00,180.00,EUR,
 """
 
 
@@ -142,3 +145,47 @@ def test_damaged_state_file_is_an_error(
     state_path(files["rules"]).write_text('{"version": 1, "keys": [', encoding="utf-8")
     assert learn(files, decisions(tmp_path, "T1,I1,accept\n")) == 2
     assert "state file is not JSON" in capsys.readouterr().err
+
+
+def test_relearning_the_same_decisions_changes_no_file(
+    tmp_path: Path, files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = decisions(tmp_path, "T1,I1,accept\nT3,I3,accept\n")
+    learn(files, rows)
+    rules_bytes = files["rules"].read_bytes()
+    state_bytes = state_path(files["rules"]).read_bytes()
+    capsys.readouterr()
+    assert main(["learn", "--decisions", str(rows), "--statement", str(files["statement"]),
+                 "--open-items", str(files["items"]), "--rules-out", str(files["rules"]),
+                 "--today", "2026-12-01"]) == 0  # fmt: skip
+    assert "2 unchanged" in capsys.readouterr().out
+    assert files["rules"].read_bytes() == rules_bytes
+    assert state_path(files["rules"]).read_bytes() == state_bytes
+
+
+def test_match_learn_match_on_the_command_line(
+    tmp_path: Path, files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The loop a user runs: match, mark lines in the JSON, learn, match again with the rules."""
+    first = tmp_path / "first.json"
+    args = ["match", "--statement", str(files["statement"]), "--open-items", str(files["items"])]
+    assert main([*args, "--json", str(first)]) in (0, 1)
+    report = json.loads(first.read_text(encoding="utf-8"))
+    for line in report["lines"]:
+        if line["id"] == "T2":  # the person confirms that T2 paid FA-2
+            line["matches"] = [{"item": "I2", "amount": "410.00"}]
+            line["validated"] = True
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(report), encoding="utf-8")
+    assert learn(files, edited) == 0
+    assert f"created   iban:{MULLER_IBAN} -> Müller AG" in capsys.readouterr().out
+
+    second = tmp_path / "second.json"
+    assert main([*args, "--rules", str(files["rules"]), "--json", str(second)]) in (0, 1)
+    before = {ln["id"]: ln for ln in report["lines"]}
+    after = {ln["id"]: ln for ln in json.loads(second.read_text(encoding="utf-8"))["lines"]}
+    # T1 comes from the same IBAN: the learned rule now vouches for it
+    assert (
+        after["T1"]["confidence"] > before["T1"]["confidence"] or before["T1"]["confidence"] == 100
+    )
+    assert any(f"{files['rules']}:" in reason for reason in after["T1"]["reasons"])

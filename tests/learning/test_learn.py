@@ -238,3 +238,36 @@ def test_a_note_under_the_marker_is_kept_and_the_rule_still_updated() -> None:
     result = run([accept("T2", "I2")], learned, text=edited)
     assert f"{marker}\n# checked with accounting, 2026-11\niban = " in result.text
     assert rule_lines(result.text)[0].endswith("confidence+10")
+
+
+def test_crlf_files_keep_their_line_ends_and_untouched_files_their_bytes() -> None:
+    learned = run([accept("T1", "I1")])
+    crlf = learned.text.replace("\n", "\r\n")
+    updated = run([accept("T2", "I2")], learned, text=crlf)
+    assert updated.text.count("\r\n") == updated.text.count("\n")
+    assert "confidence+10\r\n" in updated.text
+    no_final_newline = learned.text.rstrip("\n")
+    same = run([accept("T1", "I1"), accept("T6", "I7")], learned, text=no_final_newline)
+    assert same.text == no_final_newline
+
+
+def test_a_rule_needs_more_validations_than_rejections_to_be_written() -> None:
+    refused = run([reject("T1", "I1")])
+    even = run([accept("T2", "I2")], refused)
+    assert rule_lines(even.text) == []
+    assert [c.kind for c in even.changes] == [ChangeKind.PENDING]
+    ahead = run([accept("T3", "I3")], even)
+    assert rule_lines(ahead.text) == [f"iban = '{MULLER_IBAN}' => party 'Müller AG', confidence+5"]
+    assert "# learned: 2 validations, 1 rejection" in ahead.text
+
+
+def test_min_validations_holds_a_rule_back() -> None:
+    result = learn([accept("T1", "I1")], TXS, ITEMS, today=TODAY, min_validations=2)
+    assert rule_lines(result.text) == []
+    assert result.changes[0].kind is ChangeKind.PENDING
+    assert (
+        learn([accept("T1", "I1"), accept("T2", "I2")], TXS, ITEMS, today=TODAY, min_validations=2)
+        .changes[0]
+        .kind
+        is ChangeKind.CREATED
+    )

@@ -189,7 +189,7 @@ def test_broken_files_name_file_path_line_and_expectation(
 
 
 def test_wrong_namespace_is_refused_naming_the_expected_one() -> None:
-    with pytest.raises(StatementError, match="pain.001") as caught:
+    with pytest.raises(StatementError, match=r"pain\.001") as caught:
         read("wrong_namespace.xml")
     assert "camt.052/053/054" in caught.value.expected
     assert not camt.sniff((FIXTURES / "wrong_namespace.xml").read_bytes())
@@ -260,7 +260,7 @@ def test_single_detail_that_contradicts_the_entry_is_refused(tmp_path: Path) -> 
     path = _variant(
         tmp_path, '<TxAmt><Amt Ccy="CHF">250.00</Amt>', '<TxAmt><Amt Ccy="CHF">25.00</Amt>'
     )
-    with pytest.raises(StatementError, match="details say 25.00"):
+    with pytest.raises(StatementError, match=r"details say 25\.00"):
         camt.read(path)
 
 

@@ -26,7 +26,8 @@ SAMPLES = sorted(str(p.relative_to(_DIR)) for p in _DIR.glob("camt05*/*.xml")) i
 REFUSED = {
     "camt053/genkgo-v8.xml": ("Ntry[1]/NtryDtls/TxDtls[1]/Amt", "in SEK but the entry is in EUR"),
     "camt053/subite-lt-multi-stmt-2024-04-11.xml": ("Stmt[1]/Ntry[1]/BookgDt", "no date"),
-    "camt054/genkgo-v4-batch.xml": ("Ntry[1]/NtryDtls/TxDtls[1]/Amt", "in CHF but the entry is in SEK"),
+    "camt054/genkgo-v4-batch.xml": ("Ntry[1]/NtryDtls/TxDtls[1]/Amt",
+                                    "in CHF but the entry is in SEK"),
 }  # fmt: skip
 
 

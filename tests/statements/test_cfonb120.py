@@ -89,7 +89,7 @@ def _set(lines: list[str], index: int, pos: int, text: str) -> list[str]:
 
 Mutation = Callable[[list[str]], list[str]]
 BROKEN: dict[str, tuple[Mutation, int, str]] = {
-    "long record": (lambda ls: ls[:1] + [ls[1] + "X"] + ls[2:], 2, "121 characters"),
+    "long record": (lambda ls: [*ls[:1], ls[1] + "X", *ls[2:]], 2, "121 characters"),
     "bad amount": (lambda ls: _set(ls, 1, 91, "00000000045X0}"), 2, "malformed"),
     "bad sign char": (lambda ls: _set(ls, 1, 104, "Z"), 2, "malformed"),
     "bad date": (lambda ls: _set(ls, 1, 35, "310224"), 2, "not a date"),

@@ -118,7 +118,7 @@ def _set(lines: list[str], index: int, pos: int, text: str) -> list[str]:
 
 Mutation = Callable[[list[str]], list[str]]
 BROKEN: dict[str, tuple[Mutation, int, str]] = {
-    "short record": (lambda ls: ls[:3] + [ls[3][:100]] + ls[4:], 4, "100 characters"),
+    "short record": (lambda ls: [*ls[:3], ls[3][:100], *ls[4:]], 4, "100 characters"),
     "bad amount": (lambda ls: _set(ls, 2, 33, "00000000025A000"), 3, "not 15 digits"),
     "bad sign": (lambda ls: _set(ls, 2, 32, "7"), 3, "sign code"),
     "bad date": (lambda ls: _set(ls, 2, 116, "320324"), 3, "not a date"),

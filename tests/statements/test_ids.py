@@ -83,7 +83,7 @@ def test_dedupe_keeps_the_first_of_each_id_in_order() -> None:
 
 
 def test_dedupe_refuses_contradicting_lines_with_the_same_id() -> None:
-    with pytest.raises(StatementError, match="already read from a.xml:3") as caught:
+    with pytest.raises(StatementError, match=r"already read from a\.xml:3") as caught:
         dedupe([tx("a"), tx("a", amount="2.00", source="b.xml:9")])
     assert (caught.value.location.file, caught.value.location.line) == ("b.xml", 9)
 

@@ -195,6 +195,13 @@ def test_sniff() -> None:
     assert not mt940.sniff(b":20:only a reference\n")
 
 
+def test_sniff_rejects_other_formats(samples: Path) -> None:
+    others = [p for d in samples.iterdir() if d.is_dir() and d.name != "mt940" for p in d.iterdir()]
+    assert others
+    for path in others:
+        assert not mt940.sniff(path.read_bytes()[:8192]), path.name
+
+
 # --------------------------------------------------------------------------- broken
 
 
@@ -318,17 +325,18 @@ def test_every_real_sample(samples: Path) -> None:
         statements = mt940.read(path)
         assert mt940.sniff(path.read_bytes()[:8192]), path.name
         # counts the file itself states: one :61: per transaction, one :20: per statement
-        assert sum(len(s.transactions) for s in statements) == len(
-            re.findall(r"(?m)^:61:", raw)
-        ), path.name
+        assert sum(len(s.transactions) for s in statements) == len(re.findall(r"(?m)^:61:", raw)), (
+            path.name
+        )
         assert len(statements) == len(re.findall(r"(?m)^\W?:20:", raw)), path.name
         ids = [t.id for s in statements for t in s.transactions]
         assert len(ids) == len(set(ids)), path.name
         for index, s in enumerate(statements):
             assert all(t.currency == s.currency for t in s.transactions)
-            if s.opening is not None and s.closing is not None:
-                if s.opening.amount + s.movements() != s.closing.amount:
-                    unbalanced.add((path.name, index))
+            if s.opening is None or s.closing is None:
+                continue
+            if s.opening.amount + s.movements() != s.closing.amount:
+                unbalanced.add((path.name, index))
     assert unbalanced == UNBALANCED
 
 
@@ -427,11 +435,28 @@ def test_mutated_valid_files_only_raise_statement_error(
 @given(
     st.lists(
         st.sampled_from(
-            [":20:X", ":25:ACC", ":28C:1", ":60F:C240101EUR1,", ":61:240101C1,NTRF",
-             ":61:2401011231RD5,00NTRFREF//B", ":86:?20x?32y", ":86:/NAME/a/REMI/b",
-             ":62F:C240101EUR1,", ":62M:D240101EUR0,", ":90D:1EUR1,", ":90C:0EUR0,",
-             ":34F:EUR0,", ":13D:2401010000+0100", "-", "{1:F01}{4:", "-}", "free text", ""]
-        ),  # fmt: skip
+            [
+                ":20:X",
+                ":25:ACC",
+                ":28C:1",
+                ":60F:C240101EUR1,",
+                ":61:240101C1,NTRF",
+                ":61:2401011231RD5,00NTRFREF//B",
+                ":86:?20x?32y",
+                ":86:/NAME/a/REMI/b",
+                ":62F:C240101EUR1,",
+                ":62M:D240101EUR0,",
+                ":90D:1EUR1,",
+                ":90C:0EUR0,",
+                ":34F:EUR0,",
+                ":13D:2401010000+0100",
+                "-",
+                "{1:F01}{4:",
+                "-}",
+                "free text",
+                "",
+            ]
+        ),
         max_size=25,
     )
 )

@@ -141,8 +141,12 @@ def test_sniff_rejects_other_formats(samples: Path) -> None:
         ("<DTPOSTED>20240110", "<DTPOSTED>yesterday", "<DTPOSTED>yesterday", "YYYYMMDD"),
         ("<CURDEF>USD<CCACCTFROM>", "<CURDEF>US$<CCACCTFROM>", "<CURDEF>US$", "ISO 4217"),
         ("<LEDGERBAL><BALAMT>-27.10", "<LEDGERBAL><BALAMT>n/a", "<BALAMT>n/a", "amount"),
-        ("</BANKACCTFROM>\n<BANKTRANLIST>", "</BANKACCTFRM>\n<BANKTRANLIST>", "</BANKACCTFRM>",
-         "</BANKACCTFROM>"),
+        (
+            "</BANKACCTFROM>\n<BANKTRANLIST>",
+            "</BANKACCTFRM>\n<BANKTRANLIST>",
+            "</BANKACCTFRM>",
+            "</BANKACCTFROM>",
+        ),
         ("<STMTTRN><TRNTYPE>INT", "<STMTTRN><TRNTYPE>INT garbage<", "garbage<", "tag"),
     ],
 )
@@ -207,7 +211,9 @@ def test_utf16_is_refused(tmp_path: Path) -> None:
 
 
 def test_no_statement_at_all(tmp_path: Path) -> None:
-    text = "OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\n\n<OFX><SIGNONMSGSRSV1></SIGNONMSGSRSV1></OFX>"
+    text = (
+        "OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\n\n<OFX><SIGNONMSGSRSV1></SIGNONMSGSRSV1></OFX>"
+    )
     with pytest.raises(StatementError) as err:
         ofx.read(write(tmp_path, text))
     assert "STMTRS" in err.value.expected
@@ -325,12 +331,35 @@ def test_mutated_valid_files_only_raise_statement_error(
 @given(
     st.lists(
         st.sampled_from(
-            ["<OFX>", "</OFX>", "<STMTRS>", "</STMTRS>", "<CCSTMTRS>", "</CCSTMTRS>",
-             "<CURDEF>EUR", "<BANKACCTFROM>", "</BANKACCTFROM>", "<ACCTID>1", "<BANKTRANLIST>",
-             "</BANKTRANLIST>", "<STMTTRN>", "</STMTTRN>", "<TRNAMT>1.5", "<TRNAMT>",
-             "<DTPOSTED>20240101", "<FITID>A", "<LEDGERBAL>", "</LEDGERBAL>", "<BALAMT>2",
-             "<DTASOF>20240101", "<![CDATA[x]]>", "<NAME><![CDATA[y]]></NAME>", "text", "&amp;"]
-        ),  # fmt: skip
+            [
+                "<OFX>",
+                "</OFX>",
+                "<STMTRS>",
+                "</STMTRS>",
+                "<CCSTMTRS>",
+                "</CCSTMTRS>",
+                "<CURDEF>EUR",
+                "<BANKACCTFROM>",
+                "</BANKACCTFROM>",
+                "<ACCTID>1",
+                "<BANKTRANLIST>",
+                "</BANKTRANLIST>",
+                "<STMTTRN>",
+                "</STMTTRN>",
+                "<TRNAMT>1.5",
+                "<TRNAMT>",
+                "<DTPOSTED>20240101",
+                "<FITID>A",
+                "<LEDGERBAL>",
+                "</LEDGERBAL>",
+                "<BALAMT>2",
+                "<DTASOF>20240101",
+                "<![CDATA[x]]>",
+                "<NAME><![CDATA[y]]></NAME>",
+                "text",
+                "&amp;",
+            ]
+        ),
         max_size=30,
     )
 )
