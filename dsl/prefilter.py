@@ -2,11 +2,12 @@
 
 Most rules need some literal in some text field (``label contains 'FRAIS'``). Each such
 rule is indexed under one 4-character piece of that literal (the rarest among all rules'
-literals; shorter literals are simply tested). For a transaction, the pieces of each field
-are intersected with the index in one set operation, and only rules whose literal is
-really present become candidates. Rules that need an exact value (``iban = '...'``) are found with one dictionary lookup. Rules with no
-requirement are always candidates. The candidate set is a superset of the matching rules,
-so results equal trying every rule (a property test checks this).
+literals; shorter literals are simply tested). For a transaction, the pieces of its text
+fields are intersected with the index in one set operation, and only rules whose literal
+is really present become candidates. Rules that need an exact value (``iban = '...'``)
+are found with one dictionary lookup. Rules with no requirement are always candidates.
+The candidate set is a superset of the matching rules, so results equal trying every rule
+(a property test checks this).
 """
 
 from __future__ import annotations

@@ -330,7 +330,7 @@ class _Reader:
     # ---- statements -----------------------------------------------------------------
 
     def _state(self, el: etree._Element) -> _StatementState:
-        if self.stmt is None:  # pragma: no cover - the tag filter guarantees a statement
+        if self.stmt is None:
             raise self.error("entry outside a statement", el, "Ntry inside a statement")
         return self.stmt
 
@@ -470,6 +470,10 @@ class _Reader:
 
     def _start_entry(self, el: etree._Element) -> None:
         st = self._state(el)
+        if self.current_ntry is not None or el.getparent() is not st.element:
+            raise self.error(
+                "entry (Ntry) in the wrong place", el, "Ntry directly inside the statement"
+            )
         st.entries += 1
         self.ntry_index = st.entries
         self.current_ntry = el

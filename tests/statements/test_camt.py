@@ -303,3 +303,29 @@ def test_iter_transactions_streams_the_same_transactions() -> None:
     streamed = list(camt.iter_transactions(FIXTURES / "camt053_v02_ch.xml"))
     read_all = [t for s in read("camt053_v02_ch.xml") for t in s.transactions]
     assert streamed == read_all
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path"),
+    [
+        ("<AddtlNtryInf>SAMMELGUTSCHRIFT</AddtlNtryInf>", '<Ntry><Amt Ccy="CHF">1</Amt></Ntry>',
+         "/Document/BkToCstmrStmt/Stmt[1]/Ntry[2]/Ntry[1]"),
+        ("<Stmt>", '<Ntry><Amt Ccy="CHF">1</Amt></Ntry><Stmt>', "/Document/BkToCstmrStmt/Ntry[1]"),
+    ],
+)  # fmt: skip
+def test_entries_in_the_wrong_place_are_refused(
+    tmp_path: Path, old: str, new: str, path: str
+) -> None:
+    with pytest.raises(StatementError, match="entry") as caught:
+        camt.read(_variant(tmp_path, old, new))
+    assert caught.value.location.path == path
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_dtd_in_utf16_is_refused_by_the_byte_scan(tmp_path: Path, codec: str) -> None:
+    text = (FIXTURES / "xxe.xml").read_text(encoding="utf-8")
+    path = tmp_path / "xxe16.xml"
+    path.write_bytes(text.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode(codec))
+    assert xmlsafe.forbidden_declaration(path.read_bytes()) == "<!DOCTYPE"
+    with pytest.raises(StatementError, match="DOCTYPE"):
+        camt.read(path)
