@@ -57,6 +57,7 @@ class CompiledRule:
     actions: tuple[Action, ...]
     stop: bool
     captures_invoice: bool
+    fields: frozenset[str]  # text fields the condition reads (only these are folded)
 
 
 def _false(subject: Subject) -> bool:
@@ -78,6 +79,7 @@ def compile_tree(tree: Tree[Token]) -> CompiledRule | list[SyntaxProblem]:
         actions=tuple(actions),
         stop=any(a.name == "stop" for a in actions),
         captures_invoice=compiler.captures_invoice,
+        fields=frozenset(compiler.fields),
     )
 
 
@@ -121,6 +123,7 @@ class _Compiler:
     def __init__(self) -> None:
         self.problems: list[SyntaxProblem] = []
         self.captures_invoice = False
+        self.fields: set[str] = set()
 
     # -- reporting -----------------------------------------------------------------------
     def problem(self, at: Token, message: str, expected: str = "", suggestion: str = "") -> None:
@@ -173,6 +176,7 @@ class _Compiler:
         assert isinstance(op_token, Token)
         op = op_token.lower() if op_token.type != "NE" else "!="
         field = field_token.lower()
+        self.fields.add(field)
         ftype = FIELDS.get(field)
         if ftype is None:
             self.problem(

@@ -122,6 +122,7 @@ def compile_source(source: RuleSource) -> Rule | list[Diagnostic]:
         condition=result.condition,
         actions=result.actions,
         requirement=result.requirement,
+        fields=result.fields,
         stop=result.stop,
         examples=source.examples,
     )

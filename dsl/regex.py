@@ -9,11 +9,23 @@ neither hang nor exhaust the process.
 
 from __future__ import annotations
 
+import importlib
+from types import ModuleType
 from typing import Any
 
-import re2
-
 from dsl.normalize import strip_accents
+
+
+def _load_re2() -> ModuleType | None:
+    """google-re2 is a dependency, but a host (an Odoo server) may lack it: then rules
+    without ``matches`` still work and ``matches`` is refused at load time."""
+    try:
+        return importlib.import_module("re2")
+    except ImportError:  # pragma: no cover
+        return None
+
+
+re2 = _load_re2()
 
 MAX_PATTERN_LENGTH = 500
 MAX_PROGRAM_MEMORY = 4 << 20  # bytes RE2 may use to compile one pattern
@@ -29,6 +41,8 @@ def compile_regex(pattern: str) -> Any:
         raise RegexRejected(f"regex is longer than {MAX_PATTERN_LENGTH} characters")
     if not pattern:
         raise RegexRejected("regex is empty")
+    if re2 is None:  # pragma: no cover
+        raise RegexRejected("'matches' needs the google-re2 package (pip install google-re2)")
     options = re2.Options()
     options.log_errors = False
     options.case_sensitive = False

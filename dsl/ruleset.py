@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from dsl.compiler import Action, Requirement
-from dsl.fields import FIRST_WINS
+from dsl.fields import FIRST_WINS, TEXT_FIELDS
 from dsl.outcome import NO_MATCH, Conflict, Effect, Outcome
 from dsl.prefilter import Prefilter
 from dsl.subject import Subject
@@ -34,6 +34,7 @@ class Rule:
     condition: Callable[[Subject], bool] = field(repr=False)
     actions: tuple[Action, ...] = ()
     requirement: Requirement = field(default=None, repr=False)
+    fields: frozenset[str] = field(default=frozenset(TEXT_FIELDS), repr=False)
     stop: bool = False
     examples: tuple[Example, ...] = field(default=(), repr=False)
 
@@ -48,6 +49,8 @@ class RuleSet:
     def __init__(self, rules: Iterable[Rule] = ()) -> None:
         self.rules: tuple[Rule, ...] = tuple(rules)
         self._prefilter = Prefilter([r.requirement for r in self.rules])
+        used = {name for rule in self.rules for name in rule.fields}
+        self._needed = tuple(name for name in TEXT_FIELDS if name in used)
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -69,7 +72,7 @@ class RuleSet:
         ``exhaustive`` tries every rule instead of the prefiltered ones; results are the
         same (used by tests to check the prefilter).
         """
-        subject = Subject(fields)
+        subject = Subject(fields, self._needed)
         order: Iterable[int] = (
             range(len(self.rules)) if exhaustive else self._prefilter.candidates(subject.folded)
         )

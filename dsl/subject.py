@@ -8,7 +8,7 @@ between calls or threads.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from decimal import Decimal
 
 from dsl.fields import SPACELESS_FIELDS, TEXT_FIELDS
@@ -20,15 +20,26 @@ class Subject:
 
     __slots__ = ("_regex_text", "amount", "capture", "date", "folded", "raw")
 
-    def __init__(self, fields: Mapping[str, object]) -> None:
-        raw = {name: _text(fields.get(name)) for name in TEXT_FIELDS}
-        self.amount = _amount(fields.get("amount"))
+    def __init__(self, fields: Mapping[str, object], needed: Collection[str] = TEXT_FIELDS) -> None:
+        """Read ``fields``; fold only the ``needed`` text fields (those some rule tests)."""
+        get = fields.get
+        raw: dict[str, str] = {}
+        for name in TEXT_FIELDS:
+            value = get(name)
+            raw[name] = value if type(value) is str else _text(value)
+        self.amount = _amount(get("amount"))
         if not raw["direction"] and self.amount is not None:
             raw["direction"] = "in" if self.amount >= 0 else "out"
         self.raw = raw
-        folded = {name: fold(value) if value else "" for name, value in raw.items()}
-        for name in SPACELESS_FIELDS:
-            folded[name] = fold_iban(raw[name]) if raw[name] else ""
+        folded: dict[str, str] = {}
+        for name in needed:
+            value = raw[name]
+            if not value:
+                folded[name] = ""
+            elif name in SPACELESS_FIELDS:
+                folded[name] = fold_iban(value)
+            else:
+                folded[name] = fold(value)
         self.folded = folded
         self.date = _date(fields.get("date"))
         self.capture: str | None = None

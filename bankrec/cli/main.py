@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from bankrec import __version__
 from bankrec.errors import BankrecError
+from dsl import RuleError
 
 # command-group modules, in the order ``bankrec --help`` lists them
 COMMAND_MODULES = (
@@ -43,7 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         status: int = args.handler(args)
-    except BankrecError as exc:
+    except (BankrecError, RuleError) as exc:
         print(f"bankrec: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

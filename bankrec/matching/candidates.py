@@ -117,6 +117,12 @@ def score_all(
     tol = to_minor(cfg.amount_tolerance, cur)
     unique_of: dict[str, int | None] = {}  # partner -> its only open item at this amount
     amount_only: list[int] = []
+    cited = sorted(
+        index.items[i].number
+        for i, e in ev.items.items()
+        if (e.number or e.reference) and index.directions[i] is direction
+    )
+    cited_text = ", ".join(cited[:3])
     for i, item_ev in ev.items.items():
         if index.directions[i] is not direction:
             continue
@@ -140,7 +146,7 @@ def score_all(
                 ]
                 unique_of[hit.key] = same[0] if len(same) == 1 else None
             unique = unique_of[hit.key] == i
-        scored = score_item(tx, item, residual, item_ev, hit, unique, cfg, ev.rule)
+        scored = score_item(tx, item, residual, item_ev, hit, unique, cfg, ev.rule, cited_text)
         if scored is not None:
             out.append(scored)
     if not any(s.confidence >= cfg.auto_threshold and not s.partial and not s.review for s in out):
@@ -174,11 +180,17 @@ def _subsets(
             named.setdefault(index.partner_key[i], []).append(i)
     out: list[Scored] = []
     for key in sorted(set(ev.partners) | set(named)):
-        credits = index.credit_total(key, cur, tx.direction)
+        cited = sorted(named.get(key, ()))
+        # credit notes only take part when the line names them ("minus credit note ...")
+        credits = sum(
+            to_minor(residuals.get(i, index.items[i].residual), cur)
+            for i in cited
+            if index.directions[i] is not tx.direction
+        )
         pool: list[int] = []
         values: list[int] = []
-        for i in [*sorted(named.get(key, ())), *index.partner_items_near(key, cur, tx.date)]:
-            if i in pool:
+        for i in [*cited, *index.partner_items_near(key, cur, tx.date)]:
+            if i in pool or (index.directions[i] is not tx.direction and i not in cited):
                 continue
             residual = residuals.get(i, index.items[i].residual)
             if residual <= 0:
@@ -201,6 +213,10 @@ def _subsets(
         )
         if not solutions:
             continue
+        if cited:  # a line naming documents pays those: combinations must include one
+            solutions = [sol for sol in solutions if any(pool[j] in cited for j in sol)]
+            if not solutions:
+                continue
         chosen = [pool[j] for j in solutions[0]]
         if not any(index.items[i].kind.direction is tx.direction for i in chosen):
             continue

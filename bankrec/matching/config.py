@@ -30,6 +30,7 @@ class Weights:
     date: int = 5  # paid between the document date and due date + date_window_days
     reference: int = 60  # a validated structured reference (QR / RF / +++…+++) equals the item's
     unique: int = 5  # the only open item of that partner with that amount
+    other_document: int = 10  # taken off when the line names a different document
 
 
 @dataclass(frozen=True, slots=True)

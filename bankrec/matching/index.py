@@ -20,7 +20,8 @@ from rapidfuzz import fuzz, process
 from bankrec.matching.amounts import minor as to_minor
 from bankrec.matching.config import MatchConfig
 from bankrec.matching.normalize import (
-    label_words,
+    BANK_WORDS,
+    label_text,
     normalize_iban,
     normalize_name,
     number_keys,
@@ -28,9 +29,10 @@ from bankrec.matching.normalize import (
 from bankrec.matching.references import parse_reference
 from bankrec.model import Direction, OpenItem
 
-_SUBSET_AHEAD_DAYS = 45  # documents due this long after a payment may still be in it
+_DOCUMENT_LAG_DAYS = 7  # a document may be dated a few days after the payment it records
 _SUBSET_SCAN = 60  # items of one partner a subset-sum pool is drawn from, at most
 _MAX_BLOCK = 2000  # a word shared by more partners than this does not narrow anything
+_CUT_PREFIX = 20  # a cut name must show at least this many characters of its start
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,25 +98,70 @@ class PartnerIndex:
         return _best(results)
 
     def lookup_label(self, raw: str, min_similarity: int) -> list[tuple[str, int]]:
-        """Partners whose name appears inside free label text, best first."""
-        query = label_words(raw)
-        if not query:
+        """Partners whose name appears inside free label text, best first.
+
+        The name may be cut (banks keep 35 or 70 characters), carry a typo, or sit among
+        bank wording, so a partner counts as found when its whole name is in the label,
+        when a long enough start of its name is (a cut name), or when a fuzzy alignment of
+        its name (or of its start) with the label is close.
+        """
+        text = label_text(raw)
+        if not text:
             return []
-        near = [k for k in self._near(query) if len(k) >= 4]
-        if not near:
-            return []
-        found = process.extract(
-            query, near, scorer=fuzz.partial_ratio, score_cutoff=min_similarity, limit=10
-        )
+        padded = f" {text} "
+        blocks = " ".join(w for w in text.split() if w not in BANK_WORDS)
+        near = [k for k in self._near(blocks) if len(k) >= 4]
         results: list[tuple[str, int]] = []
-        query_words = set(query.split())
-        for key, score, _ in found:
-            key_words = key.split()
-            if all(w in query_words for w in key_words):
+        fuzzy: list[str] = []
+        cuts: list[tuple[int, str]] = []
+        for key in near:
+            if f" {key} " in padded:
                 results.append((key, 100))
-            elif len(key) >= 6:
-                results.append((key, min(round(score), 95)))
+                continue
+            shown = _cut_length(key, padded)
+            if shown:
+                cuts.append((shown, key))
+            else:
+                fuzzy.append(key)
+        if cuts:  # several names may share a start: the one shown longest is the one cut
+            longest = max(n for n, _ in cuts)
+            results.extend((key, 96 if n == longest else 80) for n, key in cuts)
+        if fuzzy:
+            for key, score, _ in process.extract(
+                text, fuzzy, scorer=fuzz.partial_ratio, score_cutoff=min_similarity, limit=10
+            ):
+                if len(key) >= 8:
+                    results.append((key, min(round(score), 95)))
+        if any(score == 100 for _, score in results):
+            # a name written out in full beats names that merely look alike (shared words)
+            results = [(k, score if score == 100 else min(score, 80)) for k, score in results]
         return _best(results)
+
+
+def _cut_length(key: str, padded: str) -> int:
+    """How much of ``key``'s start the label shows when the bank cut the name, else 0.
+
+    The longest start of the name found at a word start in the label counts as a cut only
+    when the label goes on with bank wording, a number or nothing (not another name), or
+    the cut fell inside a word.
+    """
+    low, high = 0, len(key)
+    while low < high:  # longest prefix present (presence is monotonic in the length)
+        mid = (low + high + 1) // 2
+        if f" {key[:mid]}" in padded:
+            low = mid
+        else:
+            high = mid - 1
+    if low < _CUT_PREFIX or low >= len(key):
+        return 0
+    after = padded[padded.find(f" {key[:low]}") + 1 + low :]
+    if key[low] != " " and after.startswith(" "):
+        return low  # cut inside a word: "…SCHRIJNWE" then the rest of the label
+    if key[low] == " " and after.startswith(" "):
+        following = after.split()
+        if not following or following[0] in BANK_WORDS or any(c.isdigit() for c in following[0]):
+            return low
+    return 0
 
 
 def _best(results: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -186,11 +233,10 @@ class ItemIndex:
                 same.sort(key=lambda i: (self.items[i].residual, self.items[i].id))
                 minors = [to_minor(self.items[i].residual, currency) for i in same]
                 self._partner_residuals[(key, currency, direction)] = (minors, same)
-        self._credit_totals = {k: sum(v[0]) for k, v in self._partner_residuals.items()}
-        self._partner_dues = {
-            k: [self.items[i].due_date or self.items[i].date for i in ids]
-            for k, ids in self.by_partner.items()
-        }
+        self._partner_by_date: dict[tuple[str, str], tuple[list[int], list[dt.date]]] = {}
+        for k, ids in self.by_partner.items():
+            by_date = sorted(ids, key=lambda i: (self.items[i].date, self.items[i].id))
+            self._partner_by_date[k] = (by_date, [self.items[i].date for i in by_date])
         self.partners = PartnerIndex(names)
 
     def partner_items_between(
@@ -205,21 +251,15 @@ class ItemIndex:
         return self.by_partner.get((partner, currency), [])
 
     def partner_items_near(self, partner: str, currency: str, day: dt.date) -> list[int]:
-        """A bounded slice of one partner's items, those due closest before ``day`` first.
+        """A bounded slice of one partner's items: the latest documents dated up to ``day``.
 
-        A payment settles documents already due (or about to be): the scan starts a little
-        after ``day`` and walks back in due-date order, so a partner with thousands of open
-        items costs no more than one with ten.
+        A payment settles documents that exist already, usually recent ones: the scan
+        starts at ``day`` (plus a few days of booking lag) and walks back in document-date
+        order, so a partner with thousands of open items costs no more than one with ten.
         """
-        ids = self.by_partner.get((partner, currency), [])
-        dues = self._partner_dues.get((partner, currency), [])
-        pos = bisect.bisect_right(dues, day + dt.timedelta(days=_SUBSET_AHEAD_DAYS))
+        ids, dates = self._partner_by_date.get((partner, currency), ([], []))
+        pos = bisect.bisect_right(dates, day + dt.timedelta(days=_DOCUMENT_LAG_DAYS))
         return ids[max(0, pos - _SUBSET_SCAN) : pos][::-1]
-
-    def credit_total(self, partner: str, currency: str, direction: Direction) -> int:
-        """Sum (minor units) of one partner's open items *against* ``direction``."""
-        other = Direction.OUT if direction is Direction.IN else Direction.IN
-        return self._credit_totals.get((partner, currency, other), 0)
 
     def recognise(self, counterparty: str, label: str, iban: str) -> list[PartnerHit]:
         """Partners named by the transaction's IBAN, counterparty or label, best first."""

@@ -21,7 +21,7 @@ def _wordset(text: str) -> frozenset[str]:
 LEGAL_FORMS = _wordset(
     """SA SARL SAS SASU EURL SNC SCI SCA SCOP SE GMBH AG KG OHG UG EK GBR MBH CO COKG LTD
     LIMITED PLC LLP LLC INC CORP BV NV BVBA SRL SPRL SPA SAGL SARL SCRL CV VOF ASBL VZW EV
-    EG GENOSSENSCHAFT STIFTUNG VEREIN SOCIETE ANONYME AKTIENGESELLSCHAFT"""
+    EG GENOSSENSCHAFT STIFTUNG VEREIN AKTIENGESELLSCHAFT"""
 )
 # Words of bank wording that never name a partner (multi-language).
 BANK_WORDS = _wordset(
@@ -60,9 +60,26 @@ def normalize_name(name: str) -> str:
 
     When the name is nothing but a legal form, it is kept whole rather than emptied.
     """
-    tokens = words(name)
+    tokens = _merge_letters(words(name))
     kept = [t for t in tokens if t not in LEGAL_FORMS]
     return _umlauts(" ".join(kept or tokens))
+
+
+def _merge_letters(tokens: list[str]) -> list[str]:
+    """Runs of single letters are one abbreviation: ``S A R L`` -> ``SARL``, ``S A`` -> ``SA``."""
+    out: list[str] = []
+    run = ""
+    for token in tokens:
+        if len(token) == 1 and token.isalpha():
+            run += token
+            continue
+        if run:
+            out.append(run)
+            run = ""
+        out.append(token)
+    if run:
+        out.append(run)
+    return out
 
 
 def _umlauts(text: str) -> str:
@@ -71,6 +88,11 @@ def _umlauts(text: str) -> str:
     Applied to both sides of every name comparison, so it never separates equal names.
     """
     return text.replace("AE", "A").replace("OE", "O").replace("UE", "U")
+
+
+def label_text(text: str) -> str:
+    """Bank label text as normalised words, in order, for finding a partner name inside it."""
+    return _umlauts(" ".join(_merge_letters(words(text))))
 
 
 def label_words(text: str) -> str:

@@ -59,15 +59,14 @@ def find_references(text: str) -> list[Reference]:
     """
     found: dict[Reference, None] = {}
     for m in _RF.finditer(text):
-        ref = parse_reference(m.group(0))
-        if ref is None:  # the greedy run may have eaten following words; shrink it
-            run = "".join(m.group(0).split())
-            for end in range(len(run), 4, -1):
-                ref = parse_reference(run[:end])
-                if ref is not None:
-                    break
-        if ref is not None:
-            found[ref] = None
+        # The run may continue into following words ("RF18 5390 0754 7034 VIR ..."): try
+        # every prefix that ends at a group boundary. A random prefix passes the mod-97
+        # check one time in 97, so callers must still look the value up among real items.
+        groups = m.group(0).split()
+        for end in range(len(groups), 0, -1):
+            ref = parse_reference("".join(groups[:end]))
+            if ref is not None:
+                found[ref] = None
     for m in _OGM.finditer(text):
         ref = parse_reference("".join(m.groups()))
         if ref is not None:

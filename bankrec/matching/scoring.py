@@ -110,6 +110,7 @@ def score_item(
     unique_amount: bool,
     cfg: MatchConfig,
     rule: RuleInfluence,
+    cited_elsewhere: str = "",
 ) -> Scored | None:
     """Score settling ``tx`` against one item with ``residual`` still open (None if closed)."""
     if residual <= 0:
@@ -168,7 +169,16 @@ def score_item(
         score += w.date
         due = item.due_date or item.date
         reasons.append(f"paid {tx.date} for a document dated {item.date}, due {due} (+{w.date})")
+    if cited_elsewhere and not (evidence.number or evidence.reference):
+        score -= w.other_document
+        reasons.append(f"the line names another document, {cited_elsewhere} (-{w.other_document})")
     score += _rule(reasons, rule)
+    if partial and not (evidence.number or evidence.reference) and score >= cfg.suggest_threshold:
+        score = cfg.suggest_threshold - 1
+        reasons.append(
+            "a part payment naming no document could be anything (a deposit, another "
+            f"invoice): shown for information, confidence held at {score}"
+        )
     sign = item.kind.sign
     writeoff = quantize(tx.amount - sign * allocated if not partial else _ZERO, cur)
     return Scored(
