@@ -146,6 +146,7 @@ def worker(fmt: str, path: Path, mode: str) -> dict[str, object]:
     """Parse ``path`` once in this process; report time, count and peak RSS."""
     module = importlib.import_module(f"bankrec.statements.{fmt}")
     started = time.perf_counter()
+    cpu_started = time.process_time()
     if mode == "stream":
         count = sum(1 for _ in module.iter_transactions(path))
         net = None
@@ -154,9 +155,10 @@ def worker(fmt: str, path: Path, mode: str) -> dict[str, object]:
         count = sum(len(s.transactions) for s in statements)
         net = str(sum((s.movements() for s in statements), Decimal(0)))
     seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - cpu_started
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
     return {"format": fmt, "mode": mode, "transactions": count, "seconds": seconds,
-            "peak_rss_mb": peak_kb / 1024, "net": net}  # fmt: skip
+            "cpu_seconds": cpu_seconds, "peak_rss_mb": peak_kb / 1024, "net": net}  # fmt: skip
 
 
 def _measure(fmt: str, path: Path, mode: str) -> dict[str, object]:
@@ -202,9 +204,11 @@ def main(argv: list[str] | None = None) -> int:
             check = (
                 "" if r["net"] is None else (" net ok" if r["net"] == str(net) else " NET MISMATCH")
             )
+            cpu = float(r.get("cpu_seconds", r["seconds"]))  # type: ignore[arg-type]
             print(
-                f"{fmt:6} {mode:6} {r['transactions']:>10,} tx  {r['seconds']:8.1f} s  "
-                f"{rate:10,.0f} tx/s  peak RSS {r['peak_rss_mb']:8,.0f} MB{check}"
+                f"{fmt:6} {mode:6} {r['transactions']:>10,} tx  {r['seconds']:8.1f} s wall "
+                f"{cpu:8.1f} s cpu  {rate:8,.0f} tx/s wall  {float(r['transactions']) / cpu:8,.0f}"  # type: ignore[arg-type]
+                f" tx/s cpu  peak RSS {r['peak_rss_mb']:6,.0f} MB{check}"
             )
         if not args.keep:
             os.unlink(path)

@@ -30,6 +30,7 @@ from bench.matchgen.evaluation import (
     Evaluation,
     Tally,
     evaluate,
+    missed_expectation,
     ordered_cases,
 )
 from bench.matchgen.truth import CLASSES
@@ -141,6 +142,44 @@ def render(evaluation: Evaluation, console: Console, title: str) -> None:
     console.print(targets)
 
 
+def show_failures(data: Dataset, decisions: list[Decision], per_case: int,
+                  console: Console) -> None:  # fmt: skip
+    """Print the lines that did not end as expected: the bank line, the truth, the verdict."""
+    txs = {t.id: t for t in data.transactions}
+    items = {i.id: i for i in data.items}
+
+    def describe(item_id: str, amount: Decimal) -> str:
+        item = items.get(item_id)
+        if item is None:
+            return f"{item_id} {amount} (unknown item)"
+        return f"{item_id} {amount} {item.number} {item.partner!r} residual {item.residual}"
+
+    missed = missed_expectation(decisions, data.truth, per_case)
+    for case in [c for c in CATALOGUE if c in missed] + sorted(set(missed) - set(CATALOGUE)):
+        console.rule(f"{case}: lines not as expected (up to {per_case})")
+        for decision, line in missed[case]:
+            tx = txs[decision.transaction_id]
+            console.print(
+                f"[bold]{tx.id}[/] {tx.amount} {tx.currency} — {decision.status.value} "
+                f"{decision.confidence}", markup=True, highlight=False,
+            )  # fmt: skip
+            fields = f"label: {tx.label} | counterparty: {tx.counterparty} | "
+            fields += f"reference: {tx.reference} | iban: {tx.iban}"
+            console.print("  " + fields, markup=False, highlight=False)
+            for item_id, amount in line.expected:
+                console.print("  truth: " + describe(item_id, amount), markup=False)
+            if line.transfer_with or line.account:
+                console.print(f"  truth: transfer_with={line.transfer_with} "
+                              f"account={line.account}", markup=False)  # fmt: skip
+            for alloc in decision.allocations:
+                console.print("  got:   " + describe(alloc.item_id, alloc.amount), markup=False)
+            if decision.transfer_with or decision.account:
+                console.print(f"  got:   transfer_with={decision.transfer_with} "
+                              f"account={decision.account}", markup=False)  # fmt: skip
+            for reason in decision.reasons:
+                console.print("  - " + reason, markup=False, highlight=False)
+
+
 def to_json(evaluation: Evaluation) -> dict[str, Any]:
     """The evaluation as JSON-ready data (ratios as strings, exact)."""
 
@@ -170,12 +209,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--transactions", type=int, default=5000)
-    parser.add_argument("--items", type=int, default=None, help="default: 1.5 × transactions")
+    parser.add_argument(
+        "--items", type=int, default=None,
+        help="open items, default 1.5 × transactions (more when the cases need more)",
+    )  # fmt: skip
     parser.add_argument("--data", type=Path, help="evaluate a generated directory instead")
     parser.add_argument("--config", type=Path, help="MatchConfig YAML")
     parser.add_argument("--no-rules", action="store_true", help="match without the rules")
     parser.add_argument("--json", type=Path, help="also write the metrics as JSON")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument(
+        "--show-failures", type=int, default=0, metavar="N",
+        help="print up to N lines per case that did not end as expected, with reasons",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     console = Console()
     if not console.is_terminal:  # a log file: wide enough that no column is cut
@@ -195,6 +241,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     evaluation = evaluate(decisions, data.truth)
     render(evaluation, console, title)
     console.print(f"data {loaded - started:.1f} s, match {matched - loaded:.1f} s")
+    if args.show_failures:
+        show_failures(data, decisions, args.show_failures, console)
     if args.json:
         args.json.write_text(json.dumps(to_json(evaluation), indent=1) + "\n", encoding="utf-8")
     failures = evaluation.failures()

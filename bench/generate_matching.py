@@ -223,7 +223,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--transactions", type=int, default=5000)
-    parser.add_argument("--items", type=int, default=None, help="default: 1.5 × transactions")
+    parser.add_argument(
+        "--items", type=int, default=None,
+        help="open items, default 1.5 × transactions (more when the cases need more)",
+    )  # fmt: skip
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     data = generate(args.seed, args.transactions, args.items)

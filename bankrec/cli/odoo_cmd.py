@@ -150,6 +150,8 @@ def run_sync(args: argparse.Namespace) -> int:
                 f"  line {p.line_id} {p.amount} {p.label[:40]!r} -> {p.booking}: {targets} "
                 f"(confidence {p.confidence})"
             )
+    for tid, what in report.suggestions:
+        print(f"  suggested {tid}: {what} (not written: confirm it in Odoo)")
     for tid, reason in report.refusals:
         print(f"  not written {tid}: {reason}")
     for tid, message in report.errors:

@@ -3,12 +3,15 @@
 The delta is added by the matcher on top of its own score, so it must stay modest: a
 learned rule helps a known payer over the line, it never makes a wrong amount look right.
 
-    delta = min(STEP * validations, CAP[kind]) - STEP * rejections
+    delta = min(STEP * (validations - rejections), CAP[kind]), never below FLOOR
 
-IBAN keys are capped higher than name keys because an IBAN identifies an account while
-a name may be shared or truncated. With the defaults, 1 validation gives +5, 4 validations
-and 1 rejection give +15, and an IBAN rule tops out at +25. A rule whose rejections
-outnumber its validations is dropped (see :func:`should_drop`).
+Each rejection cancels one validation: what counts is the net number of times people
+confirmed the rule. IBAN keys are capped higher than name keys because an IBAN identifies
+an account while a name may be shared or truncated. With the defaults, 1 validation gives
++5, 4 validations and 1 rejection +15, and an IBAN rule tops out at +25. A rule whose
+rejections outnumber its validations is dropped (see :func:`should_drop`), so a negative
+delta only survives on a rule a person switched back on; FLOOR is the rule language's
+own limit.
 """
 
 from __future__ import annotations
@@ -17,11 +20,12 @@ from bankrec.learning.keys import KeyKind
 
 STEP = 5
 CAP = {KeyKind.IBAN: 25, KeyKind.NAME: 15}
+FLOOR = -100
 
 
 def learned_confidence(kind: KeyKind, validations: int, rejections: int) -> int:
     """The ``confidence±N`` delta of a learned rule with this track record."""
-    return min(STEP * validations, CAP[kind]) - STEP * rejections
+    return max(FLOOR, min(STEP * (validations - rejections), CAP[kind]))
 
 
 def should_drop(validations: int, rejections: int) -> bool:

@@ -57,7 +57,8 @@ def read_decisions(path: Path, original: Path | None = None) -> list[ValidatedDe
     changed count as validated even without a ``"validated": true`` flag.
     """
     try:
-        head = path.read_bytes()[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+        with path.open("rb") as handle:
+            head = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror}", Location(str(path))) from None
     if head.startswith(b"{"):

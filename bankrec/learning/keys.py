@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
 from stdnum import iban as stdnum_iban
 
@@ -96,16 +97,13 @@ def strip_accents(text: str) -> str:
     This is how the rule language prepares text before comparing it case-insensitively,
     so a literal cut from it is found again by ``counterparty contains '<literal>'``.
     """
-    decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA))
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.split())
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA))
+        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(text.split())
 
 
-def fold(text: str) -> str:
-    """Upper case without accents, single spaces (``Müller  AG`` -> ``MULLER AG``)."""
-    return strip_accents(text).upper()
-
-
+@lru_cache(maxsize=65536)  # pure; a statement repeats the same few hundred payers
 def normalise_iban(text: str) -> str | None:
     """The compact IBAN if ``text`` is a valid IBAN (checksum and country format), else None."""
     compact = stdnum_iban.compact(text or "")
@@ -139,10 +137,14 @@ def _tokens(text: str) -> list[_Token]:
     return tokens
 
 
+REFERENCE_DIGITS = 5  # a number this long at either end of a name is a reference, not a name
+
+
 def _is_noise(token: str) -> bool:
-    return token in GENERIC_WORDS or token.isdigit()
+    return token in GENERIC_WORDS or (token.isdigit() and len(token) >= REFERENCE_DIGITS)
 
 
+@lru_cache(maxsize=65536)
 def _name_span(name: str) -> tuple[str, str] | None:
     """(key, literal) of a name, or None when no stable token is left."""
     stripped = strip_accents(name)
@@ -158,7 +160,7 @@ def _name_span(name: str) -> tuple[str, str] | None:
     letters = max(sum(c.isalpha() for c in t.text) for t in tokens)
     if letters < MIN_NAME_LETTERS:
         return None
-    if all(_is_noise(t.text) or t.text in LEGAL_FORMS for t in tokens):
+    if all(_is_noise(t.text) or t.text in LEGAL_FORMS or t.text.isdigit() for t in tokens):
         return None
     key = " ".join(t.text for t in tokens)
     piece = stripped[tokens[0].start : tokens[-1].end]
@@ -201,15 +203,28 @@ def why_no_key(transaction: Transaction) -> str:
     """A human sentence saying why :func:`derive_key` found nothing to learn from."""
     iban_part = f"IBAN {transaction.iban!r} is not a valid IBAN" if transaction.iban else "no IBAN"
     if transaction.counterparty:
-        name_part = f"counterparty {transaction.counterparty!r} is generic"
+        name_part = f"counterparty {transaction.counterparty!r} is too generic to identify a payer"
     else:
         name_part = "no counterparty"
     return f"{iban_part} and {name_part}"
 
 
+@lru_cache(maxsize=65536)
+def party_norm(name: str) -> str:
+    """A party name as compared between decisions: ``'Müller AG.'`` -> ``'MULLER'``.
+
+    Stricter than :func:`normalise_name`: only case, accents, punctuation and legal forms
+    at either end are ignored. Party names come from the ERP, where ``Partner 12 GmbH``
+    and ``Partner 13 GmbH`` are two different partners.
+    """
+    words = [t.text for t in _tokens(strip_accents(name))]
+    while words and words[-1] in LEGAL_FORMS:
+        words.pop()
+    while words and words[0] in LEGAL_FORMS:
+        words.pop(0)
+    return " ".join(words) or name.strip().casefold()
+
+
 def same_party(a: str, b: str) -> bool:
-    """Whether two party names denote the same party once normalised (or literally)."""
-    if a.strip().casefold() == b.strip().casefold():
-        return True
-    na, nb = normalise_name(a), normalise_name(b)
-    return bool(na) and na == nb
+    """Whether two party names denote the same party (case, accents, legal form aside)."""
+    return party_norm(a) == party_norm(b)

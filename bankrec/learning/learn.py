@@ -20,7 +20,6 @@ not comments or hand-written rules, not rules whose keys got no new verdicts.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -29,7 +28,7 @@ from enum import StrEnum
 from bankrec.errors import InputError
 from bankrec.learning.confidence import learned_confidence, should_drop
 from bankrec.learning.decisions import ValidatedDecision
-from bankrec.learning.keys import LearnKey, derive_key, normalise_name, same_party, why_no_key
+from bankrec.learning.keys import LearnKey, derive_key, party_norm, same_party, why_no_key
 from bankrec.learning.ruletext import render_rule, with_confidence
 from bankrec.learning.state import KeyState, LearnState, Verdict
 from bankrec.learning.store import HEADER, Block, Counts, LearnedFile, parse_learned_file
@@ -88,7 +87,7 @@ def _party_of(decision: ValidatedDecision, items: dict[str, OpenItem]) -> tuple[
     for item_id in decision.items:
         partner = items[item_id].partner.strip()
         if partner:
-            partners.setdefault(normalise_name(partner) or partner.casefold(), partner)
+            partners.setdefault(party_norm(partner), partner)
     if len(partners) == 1:
         return next(iter(partners.values())), ""
     if not partners:
@@ -175,7 +174,7 @@ def _choose_party(key_state: KeyState) -> str | None:
     for verdict in key_state.decisions.values():
         if not verdict.accepted:
             continue
-        norm = normalise_name(verdict.party) or verdict.party.casefold()
+        norm = party_norm(verdict.party)
         n, day, name = best.get(norm, (0, dt.date.min, verdict.party))
         if verdict.date >= day:
             day, name = verdict.date, verdict.party
@@ -203,7 +202,7 @@ def learn(
     validations than rejections, before a rule is written for it.
     """
     observations, skipped = _observe(decisions, transactions, items, today)
-    new_state = copy.deepcopy(state) if state is not None else LearnState()
+    new_state = state.copy() if state is not None else LearnState()
     new_state.updated = today
     learned = parse_learned_file(rules_text, rules_source)
     blocks = learned.blocks

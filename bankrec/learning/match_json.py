@@ -51,21 +51,32 @@ def _load(path: Path) -> tuple[str, dict[str, Any]]:
     return text, data
 
 
+_ID_RE = re.compile(r'"id"\s*:\s*("(?:[^"\\]|\\.)*")')
+
+
 class _Locator:
-    """Finds the text line of a match line by its id, so errors point into the file."""
+    """Finds the text line of a match line by its id, so errors point into the file.
+
+    One pass over the text maps each ``"id": "..."`` to its line (first occurrence).
+    """
 
     def __init__(self, name: str, text: str) -> None:
         self.name = name
-        self.text = text
+        self.lines: dict[str, int] = {}
+        line, pos = 1, 0
+        for found in _ID_RE.finditer(text):
+            line += text.count("\n", pos, found.start())
+            pos = found.start()
+            try:
+                value = json.loads(found.group(1))
+            except json.JSONDecodeError:
+                continue
+            self.lines.setdefault(value, line)
 
     def at(self, index: int, line_id: object) -> Location:
         path = f"lines[{index}]"
-        if isinstance(line_id, str):
-            pattern = r'"id"\s*:\s*' + re.escape(json.dumps(line_id))
-            found = re.search(pattern, self.text)
-            if found:
-                return Location(self.name, self.text.count("\n", 0, found.start()) + 1, path=path)
-        return Location(self.name, path=path)
+        line = self.lines.get(line_id) if isinstance(line_id, str) else None
+        return Location(self.name, line, path=path)
 
 
 def _items(line: dict[str, Any], where: Location) -> tuple[str, ...]:

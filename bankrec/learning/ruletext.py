@@ -44,42 +44,29 @@ def render_rule(key: LearnKey, party: str, delta: int) -> str:
     return f"{condition(key)} => party {quote(party)}, {format_delta(delta)}"
 
 
-def _split_outside_quotes(text: str, sep: str) -> list[tuple[int, int]]:
-    """Spans of ``text`` between occurrences of ``sep`` that are not inside quotes."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    quote_char = ""
-    i = 0
-    while i < len(text):
-        char = text[i]
-        if quote_char:
-            if char == "\\":
-                i += 2
-                continue
-            if char == quote_char:
-                quote_char = ""
-        elif char in "'\"":
-            quote_char = char
-        elif text.startswith(sep, i):
-            spans.append((start, i))
-            start = i + len(sep)
-            i = start
-            continue
-        i += 1
-    spans.append((start, len(text)))
-    return spans
+# A quoted string (skipped whole, escapes included) or a separator outside quotes.
+_TOP_LEVEL_RE = re.compile(r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|=>|,|#""")
 
 
 def _actions(rule: str) -> tuple[int, list[tuple[int, int]]] | None:
     """Offset of the action part and the spans of each action, or None without ``=>``."""
-    code_end = _split_outside_quotes(rule, "#")[0][1]  # a trailing comment is not an action
-    rule = rule[:code_end]
-    parts = _split_outside_quotes(rule, "=>")
-    if len(parts) < 2:
+    arrow = -1
+    commas: list[int] = []
+    end = len(rule)
+    for match in _TOP_LEVEL_RE.finditer(rule):
+        token = match.group()
+        if token == "#":  # a trailing comment is not an action
+            end = match.start()
+            break
+        if token == "=>" and arrow < 0:
+            arrow = match.end()
+        elif token == "," and arrow >= 0:
+            commas.append(match.start())
+    if arrow < 0:
         return None
-    offset = parts[1][0]
-    tail = rule[offset:]
-    return offset, [(offset + a, offset + b) for a, b in _split_outside_quotes(tail, ",")]
+    starts = [arrow] + [c + 1 for c in commas]
+    ends = [*commas, end]
+    return arrow, list(zip(starts, ends, strict=True))
 
 
 def rule_party(rule: str) -> str | None:

@@ -65,6 +65,16 @@ class LearnState:
     keys: dict[str, KeyState] = field(default_factory=dict)
     updated: dt.date | None = None
 
+    def copy(self) -> LearnState:
+        """An independent copy to update (verdicts and counts are immutable, so shared)."""
+        return LearnState(
+            {
+                name: KeyState(ks.party, ks.written, ks.carried, dict(ks.decisions))
+                for name, ks in self.keys.items()
+            },
+            self.updated,
+        )
+
     def to_json(self) -> str:
         """Stable, diff-friendly JSON (sorted keys, one level of indentation per level)."""
         data: dict[str, Any] = {

@@ -231,6 +231,7 @@ def _subsets(
                 len(solutions) > 1,
                 cfg,
                 ev.rule,
+                ", ".join(sorted(index.items[i].number for j in named.values() for i in j)[:3]),
             )
         )
     return out

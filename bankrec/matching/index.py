@@ -32,6 +32,8 @@ from bankrec.model import Direction, OpenItem
 _DOCUMENT_LAG_DAYS = 7  # a document may be dated a few days after the payment it records
 _SUBSET_SCAN = 60  # items of one partner a subset-sum pool is drawn from, at most
 _MAX_BLOCK = 2000  # a word shared by more partners than this does not narrow anything
+_TIE_SIMILARITY = 3  # names this close in similarity are told apart by nothing
+_AMBIGUOUS_SIMILARITY = 85  # what each of several equally fitting names is worth
 _CUT_PREFIX = 20  # a cut name must show at least this many characters of its start
 
 
@@ -77,7 +79,8 @@ class PartnerIndex:
             return []
         if query in self.display:
             return [(query, 100)]
-        truncated = len(raw.strip()) in truncation_lengths
+        length = len(raw.strip())
+        truncated = any(cut - 1 <= length <= cut for cut in truncation_lengths)
         near = self._near(query)
         if not near:
             return []
@@ -95,7 +98,7 @@ class PartnerIndex:
             for key in near:
                 if len(key) > len(query) >= 8 and key.startswith(query):
                     results.append((key, 100))
-        return _best(results)
+        return _unambiguous(_best(results))
 
     def lookup_label(self, raw: str, min_similarity: int) -> list[tuple[str, int]]:
         """Partners whose name appears inside free label text, best first.
@@ -126,6 +129,11 @@ class PartnerIndex:
         if cuts:  # several names may share a start: the one shown longest is the one cut
             longest = max(n for n, _ in cuts)
             results.extend((key, 96 if n == longest else 80) for n, key in cuts)
+        full = [k for k, score in results if score == 100]
+        results = [  # "ACME" inside "ACME INDUSTRIES": the longer name is the one written
+            (k, 80 if score == 100 and any(k != o and k in o for o in full) else score)
+            for k, score in results
+        ]
         if fuzzy:
             for key, score, _ in process.extract(
                 text, fuzzy, scorer=fuzz.partial_ratio, score_cutoff=min_similarity, limit=10
@@ -135,7 +143,7 @@ class PartnerIndex:
         if any(score == 100 for _, score in results):
             # a name written out in full beats names that merely look alike (shared words)
             results = [(k, score if score == 100 else min(score, 80)) for k, score in results]
-        return _best(results)
+        return _unambiguous(_best(results))
 
 
 def _cut_length(key: str, padded: str) -> int:
@@ -162,6 +170,22 @@ def _cut_length(key: str, padded: str) -> int:
         if not following or following[0] in BANK_WORDS or any(c.isdigit() for c in following[0]):
             return low
     return 0
+
+
+def _unambiguous(results: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """When several names fit (almost) equally, none of them is recognised for sure.
+
+    A name cut at 35 characters often shows only what many partners share ("COMPAGNIE
+    EUROPEENNE DE IMPRIMERIE ..."): each then keeps a similarity below the full-points
+    threshold, and the other evidence (number, amount) decides.
+    """
+    if len(results) < 2:
+        return results
+    top = results[0][1]
+    tied = sum(1 for _, score in results if score >= top - _TIE_SIMILARITY)
+    if tied < 2 or top < 90:
+        return results
+    return [(k, min(score, _AMBIGUOUS_SIMILARITY)) for k, score in results]
 
 
 def _best(results: list[tuple[str, int]]) -> list[tuple[str, int]]:

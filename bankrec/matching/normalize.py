@@ -48,11 +48,8 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Folded words of ``text``; dotted abbreviations are joined first (``S.A.`` -> ``SA``)."""
-    folded = fold(text)
-    folded = re.sub(r"\b([A-Z])\.(?=[A-Z]\b\.?)", r"\1", folded)  # S.A. -> SA., G.m.b.H. -> GMBH
-    folded = folded.replace("&", " ")
-    return _TOKEN.findall(folded)
+    """Folded words of ``text``, single letters of an abbreviation joined (``S.A.`` -> ``SA``)."""
+    return _merge_letters(_TOKEN.findall(fold(text).replace("&", " ")))
 
 
 def normalize_name(name: str) -> str:
@@ -60,7 +57,7 @@ def normalize_name(name: str) -> str:
 
     When the name is nothing but a legal form, it is kept whole rather than emptied.
     """
-    tokens = _merge_letters(words(name))
+    tokens = words(name)
     kept = [t for t in tokens if t not in LEGAL_FORMS]
     return _umlauts(" ".join(kept or tokens))
 
@@ -92,7 +89,7 @@ def _umlauts(text: str) -> str:
 
 def label_text(text: str) -> str:
     """Bank label text as normalised words, in order, for finding a partner name inside it."""
-    return _umlauts(" ".join(_merge_letters(words(text))))
+    return _umlauts(" ".join(words(text)))
 
 
 def label_words(text: str) -> str:

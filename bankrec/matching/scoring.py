@@ -69,11 +69,14 @@ def clamp(score: int) -> int:
     return max(0, min(100, score))
 
 
-def _partner_points(hit: PartnerHit | None, cfg: MatchConfig) -> int:
+def _partner_points(hit: PartnerHit | None, cfg: MatchConfig, cited: bool = False) -> int:
+    """Full points from ``partner_full_similarity``; a name that fits several partners
+    equally (similarity ``partner_cited_similarity``) gets full points only for a document
+    the line names, since the number then says which of them it is."""
     if hit is None:
         return 0
     full, low = cfg.partner_full_similarity, cfg.partner_min_similarity
-    if hit.similarity >= full:
+    if hit.similarity >= full or (cited and hit.similarity >= cfg.partner_cited_similarity):
         return cfg.weights.partner
     if hit.similarity < low or full <= low:
         return 0
@@ -126,7 +129,7 @@ def score_item(
         reasons.append(
             f"structured reference {evidence.reference} is {item.number}'s (+{w.reference})"
         )
-    points = _partner_points(hit, cfg)
+    points = _partner_points(hit, cfg, bool(evidence.number or evidence.reference))
     if hit is not None and points:
         score += points
         reasons.append(_partner_reason(hit, item, points))
@@ -173,11 +176,12 @@ def score_item(
         score -= w.other_document
         reasons.append(f"the line names another document, {cited_elsewhere} (-{w.other_document})")
     score += _rule(reasons, rule)
-    if partial and not (evidence.number or evidence.reference) and score >= cfg.suggest_threshold:
+    loose = partial or (review and not review.startswith("difference"))
+    if loose and not (evidence.number or evidence.reference) and score >= cfg.suggest_threshold:
         score = cfg.suggest_threshold - 1
         reasons.append(
-            "a part payment naming no document could be anything (a deposit, another "
-            f"invoice): shown for information, confidence held at {score}"
+            "an amount that does not settle the item, on a line naming no document, could "
+            f"be anything (a deposit, another invoice): confidence held at {score}"
         )
     sign = item.kind.sign
     writeoff = quantize(tx.amount - sign * allocated if not partial else _ZERO, cur)
@@ -201,6 +205,7 @@ def score_group(
     ambiguous: bool,
     cfg: MatchConfig,
     rule: RuleInfluence,
+    cited_elsewhere: str = "",
 ) -> Scored:
     """Score one transaction settling several items of one partner exactly (subset-sum)."""
     w = cfg.weights
@@ -237,6 +242,9 @@ def score_group(
     if all(_date_ok(tx.date, it, cfg) for it in items):
         score += w.date
         reasons.append(f"paid {tx.date}, consistent with every due date (+{w.date})")
+    if cited_elsewhere and not found and not refs:
+        score -= w.other_document
+        reasons.append(f"the line names another document, {cited_elsewhere} (-{w.other_document})")
     review = ""
     if ambiguous:
         review = "another combination of open items gives the same total"

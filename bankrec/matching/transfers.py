@@ -13,10 +13,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
+
 from bankrec.matching.amounts import minor as to_minor
-from bankrec.matching.normalize import fold, normalize_iban
+from bankrec.matching.normalize import fold, label_words, normalize_iban
 from bankrec.model import Transaction
 
+_MOTIF_MARGIN = 5  # motifs this close do not tell two candidate pairs apart
 TRANSFER_WORDS = (
     "VIREMENT INTERNE", "VIR INTERNE", "TRANSFERT", "COMPTE A COMPTE", "VIREMENT DE COMPTE",
     "UMBUCHUNG", "UBERTRAG", "UEBERTRAG", "KONTOUBERTRAG", "INTERNAL TRANSFER",
@@ -50,7 +53,10 @@ def pair_transfers(
     """Pair opposite amounts on different own accounts within ``days``; deterministic.
 
     ``candidates`` are the positions still open to matching; ``rule_transfer`` are
-    positions a rule marked ``kind transfer``.
+    positions a rule marked ``kind transfer``. All plausible pairs are scored first and
+    taken best first (then closest in time, then by position), so the result does not
+    depend on which side comes first in the file. A counterparty account that names a
+    third account contradicts a pair and rules it out.
     """
     own = {normalize_iban(a) for a in own_accounts}
     own.update(
@@ -61,51 +67,73 @@ def pair_transfers(
         tx = transactions[i]
         if tx.amount > 0 and tx.account:
             incoming[(tx.currency, to_minor(tx.amount, tx.currency))].append(i)
-    used: set[int] = set()
-    pairs: list[TransferPair] = []
+    options: list[tuple[int, int, int, int, int, tuple[str, ...]]] = []
     for i in candidates:
         out = transactions[i]
-        if out.amount >= 0 or not out.account or i in used:
+        if out.amount >= 0 or not out.account:
             continue
-        options: list[tuple[int, int, int, list[str]]] = []
         for j in incoming.get((out.currency, to_minor(-out.amount, out.currency)), ()):
             inc = transactions[j]
-            if j in used or normalize_iban(inc.account) == normalize_iban(out.account):
-                continue
             gap = abs((inc.date - out.date).days)
-            if gap > days:
+            if normalize_iban(inc.account) == normalize_iban(out.account) or gap > days:
                 continue
-            reasons: list[str] = []
-            score = 0
-            if normalize_iban(out.iban) == normalize_iban(inc.account) or normalize_iban(
-                inc.iban
-            ) == normalize_iban(out.account):
-                score = 100
-                reasons.append("the counterparty account of one side is our other account")
-            elif i in rule_transfer and j in rule_transfer:
-                score = 95
-                reasons.append("a rule marks both sides as a transfer")
-            elif (_worded(out) or i in rule_transfer) and (_worded(inc) or j in rule_transfer):
-                score = 85
-                reasons.append("both lines are worded as an internal transfer")
-            elif normalize_iban(out.iban) in own and normalize_iban(inc.iban) in own:
-                score = 90
-                reasons.append("both counterparties are our own accounts")
-            if not score:
-                continue
-            options.append((-score, gap, j, reasons))
-        if not options:
+            found = _evidence(out, inc, i in rule_transfer, j in rule_transfer, own)
+            if found is not None:
+                options.append((-found[0], -_motif(out, inc), gap, i, j, found[1]))
+    options.sort()
+    used: set[int] = set()
+    pairs: list[TransferPair] = []
+    for rank, (neg, neg_motif, gap, i, j, reasons) in enumerate(options):
+        if i in used or j in used:
             continue
-        options.sort()
-        neg, gap, j, reasons = options[0]
-        reasons.append(
-            f"{transactions[i].account} -> {transactions[j].account}: "
-            f"{-out.amount} {out.currency}, {gap} day(s) apart"
-        )
         score = -neg
-        if len(options) > 1 and options[1][0] == neg and options[1][1] == gap:
+        notes = list(reasons)
+        notes.append(
+            f"{transactions[i].account} -> {transactions[j].account}: "
+            f"{-transactions[i].amount} {transactions[i].currency}, {gap} day(s) apart"
+        )
+        rivals = [
+            o for o in options[rank + 1 :]
+            if o[0] == neg and o[1] - neg_motif <= _MOTIF_MARGIN and (o[3] == i) != (o[4] == j)
+            and o[3] not in used and o[4] not in used
+        ]  # fmt: skip
+        if rivals:
+            other = rivals[0][4] if rivals[0][3] == i else rivals[0][3]
             score = min(score, 80)
-            reasons.append(f"another line ({transactions[options[1][2]].id}) fits equally well")
+            notes.append(f"another line ({transactions[other].id}) fits equally well")
         used.update((i, j))
-        pairs.append(TransferPair(i, j, score, tuple(reasons)))
-    return pairs
+        pairs.append(TransferPair(i, j, score, tuple(notes)))
+    return sorted(pairs, key=lambda p: p.out_side)
+
+
+def _motif(out: Transaction, inc: Transaction) -> int:
+    """How alike the two lines' own words are (the motif both banks carry), 0..100."""
+    a = label_words(f"{out.label} {out.reference}")
+    b = label_words(f"{inc.label} {inc.reference}")
+    return round(fuzz.token_set_ratio(a, b)) if a and b else 0
+
+
+def _evidence(
+    out: Transaction, inc: Transaction, out_rule: bool, in_rule: bool, own: set[str]
+) -> tuple[int, tuple[str, ...]] | None:
+    """How surely two lines are one transfer, with why; None when they cannot be."""
+    out_names = normalize_iban(out.iban)
+    in_names = normalize_iban(inc.iban)
+    out_acc, in_acc = normalize_iban(out.account), normalize_iban(inc.account)
+    if (out_names and out_names != in_acc and out_names in own) or (
+        in_names and in_names != out_acc and in_names in own
+    ):
+        return None  # one side names a third account of ours: another transfer
+    out_ok = out_names == in_acc
+    in_ok = in_names == out_acc
+    if (out_names and not out_ok) or (in_names and not in_ok):
+        return None  # a counterparty that is not our other account: not this transfer
+    if out_ok and in_ok:
+        return 100, ("each side names the other account as counterparty",)
+    if out_ok or in_ok:
+        return 95, ("the counterparty account of one side is our other account",)
+    if out_rule and in_rule:
+        return 95, ("a rule marks both sides as a transfer",)
+    if (_worded(out) or out_rule) and (_worded(inc) or in_rule):
+        return 85, ("both lines are worded as an internal transfer",)
+    return None

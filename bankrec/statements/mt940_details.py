@@ -9,15 +9,22 @@
 * Dutch banks (ING, ABN AMRO, Rabobank): ``/KEY/value`` pairs such as ``/EREF/``,
   ``/NAME/``, ``/IBAN/``, ``/BIC/``, ``/REMI/``, ``/CNTP/iban/bic/name/city/``.
 * Everyone else: free text, kept as the label.
+
+This runs once per transaction of files with a million lines, so the reader uses
+:func:`details_fields` (a plain tuple, no object per line) and the values that repeat from
+line to line (names, IBANs, BICs, codes) are interned so a big statement holds each once.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from sys import intern
 
 _GERMAN_RE = re.compile(r"^(\d{3})([?~])")
 _SUBFIELD_SPLIT = {sep: re.compile(re.escape(sep) + r"(\d{2})") for sep in "?~"}
+_PURPOSE_KEYS = tuple(str(n) for n in [*range(20, 30), *range(60, 64)])
 _SEPA_KEYS = (
     "EREF", "KREF", "MREF", "CRED", "DEBT", "COAM", "OAMT", "SVWZ", "ABWA", "ABWE", "IBAN", "BIC",
 )  # fmt: skip
@@ -30,7 +37,12 @@ _DUTCH_KEYS = (
 )  # fmt: skip
 _DUTCH_RE = re.compile(r"/(" + "|".join(_DUTCH_KEYS) + r")(?=/)")
 _NO_VALUE = {"", "NONREF", "NOTPROVIDED", "NOT PROVIDED"}
+_NO_VALUE_LEN = max(len(v) for v in _NO_VALUE)  # upper() never shortens a string
 _SWIFT_LINE = 65  # a full :86: line: the next one continues the same word
+
+# (raw, label, counterparty, iban, bic, reference, end_to_end_id, code), see Details
+DetailFields = tuple[str, str, str, str, str, str, str, str]
+NO_DETAILS: DetailFields = ("", "", "", "", "", "", "", "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,12 +61,17 @@ class Details:
 
 def parse_details(lines: list[str]) -> Details:
     """Split a ``:86:`` field (first line plus continuation lines) into its parts."""
-    joined = "".join(lines)
+    return Details(*details_fields(lines))
+
+
+def details_fields(lines: list[str]) -> DetailFields:
+    """:func:`parse_details` as a plain tuple in :class:`Details` field order."""
+    joined = lines[0] if len(lines) == 1 else "".join(lines)
     if _GERMAN_RE.match(joined):
         return _german(joined)
     if joined.startswith("/") and _DUTCH_RE.match(joined):
         return _dutch(joined)
-    return Details(raw=joined, label=_free_text(lines))
+    return (joined, _free_text(lines), "", "", "", "", "", "")
 
 
 def _free_text(lines: list[str]) -> str:
@@ -69,32 +86,69 @@ def _free_text(lines: list[str]) -> str:
 
 def _clean(text: str) -> str:
     """Collapse runs of blanks; placeholders such as NOTPROVIDED become empty."""
+    if not text:
+        return ""
     value = " ".join(text.split())
-    return "" if value.upper() in _NO_VALUE else value
+    if len(value) <= _NO_VALUE_LEN and value.upper() in _NO_VALUE:
+        return ""
+    return value
 
 
-def _german(text: str) -> Details:
+@lru_cache(maxsize=4096)
+def _shared(text: str) -> str:
+    """:func:`_clean` for values that repeat from line to line (booking texts, names).
+
+    Remembered (a bounded memo of a pure function) and interned, so a million lines
+    from the same few counterparties cost the work and the memory of a few.
+    """
+    return intern(_clean(text))
+
+
+@lru_cache(maxsize=4096)
+def _shared_iban(text: str) -> str:
+    """An account number as sub-field text gives it: blanks dropped, upper case."""
+    return intern(_clean(text).replace(" ", "").upper())
+
+
+@lru_cache(maxsize=4096)
+def _shared_bic(text: str) -> str:
+    """A BIC in upper case; a German bank code (BLZ, digits only) is no BIC."""
+    value = _clean(text)
+    return "" if value.isdigit() else intern(value.upper())
+
+
+def _joined(first: str, second: str) -> str:
+    """``first second``, or whichever of the two is not empty."""
+    return f"{first} {second}" if first and second else first or second
+
+
+def _german(text: str) -> DetailFields:
     """DK-structured ``:86:``: numbered sub-fields after the business code."""
     code, sep = text[0:3], text[3]
     pieces = _SUBFIELD_SPLIT[sep].split(text[3:])
-    parts: dict[str, str] = {}
-    for number, value in zip(pieces[1::2], pieces[2::2], strict=True):
-        parts[number] = parts.get(number, "") + value
-    purpose = "".join(parts.get(f"{n}", "") for n in [*range(20, 30), *range(60, 64)])
-    sepa = _sepa(purpose)
+    parts = dict(zip(pieces[1::2], pieces[2::2], strict=True))
+    if 2 * len(parts) + 1 != len(pieces):  # a sub-field number repeats: join its pieces
+        parts = {}
+        for number, value in zip(pieces[1::2], pieces[2::2], strict=True):
+            parts[number] = parts.get(number, "") + value
+    purpose = "".join([parts[key] for key in _PURPOSE_KEYS if key in parts])
     # Without SVWZ+ the purpose itself (keys and all) is the best remittance text there is.
-    remittance = sepa.get("SVWZ", "") or purpose
-    booking = _clean(parts.get("00", ""))
-    bic_or_blz = _clean(parts.get("30", ""))
-    return Details(
-        raw=text,
-        label=" ".join(x for x in (booking, _clean(remittance)) if x),
-        counterparty=_clean(parts.get("32", "") + parts.get("33", "")),
-        iban=_clean(parts.get("31", "")).replace(" ", "").upper(),
-        bic="" if bic_or_blz.isdigit() else bic_or_blz.upper(),
-        reference=_clean(remittance),
-        end_to_end_id=_clean(sepa.get("EREF", "")),
-        code=code,
+    if "+" in purpose:
+        sepa = _sepa(purpose)
+        remittance = _clean(sepa.get("SVWZ", "") or purpose)
+        end_to_end = _clean(sepa.get("EREF", ""))
+    else:  # no SEPA key can be present
+        remittance, end_to_end = _clean(purpose), ""
+    get = parts.get
+    return (
+        text,
+        _joined(_shared(get("00", "")), remittance),
+        _shared(get("32", "") + get("33", "")),
+        _shared_iban(get("31", "")),
+        _shared_bic(get("30", "")),
+        remittance,
+        end_to_end,
+        intern(code),
     )
 
 
@@ -110,7 +164,7 @@ def _sepa(purpose: str) -> dict[str, str]:
     return found
 
 
-def _dutch(text: str) -> Details:
+def _dutch(text: str) -> DetailFields:
     """``/KEY/value`` ``:86:`` of Dutch banks."""
     matches = list(_DUTCH_RE.finditer(text))
     values: dict[str, str] = {}
@@ -125,15 +179,15 @@ def _dutch(text: str) -> Details:
             remittance = remittance[len(prefix) :]
             break
     remittance = _clean(remittance)
-    name = _clean(values.get("NAME", "") or cntp[2])
-    booking = _clean(values.get("TRTP", ""))
-    label = " ".join(x for x in (booking, remittance) if x) or name
-    return Details(
-        raw=text,
-        label=label,
-        counterparty=name,
-        iban=_clean(values.get("IBAN", "") or cntp[0]).replace(" ", "").upper(),
-        bic=_clean(values.get("BIC", "") or cntp[1]).upper(),
-        reference=remittance,
-        end_to_end_id=_clean(values.get("EREF", "")),
+    name = _shared(values.get("NAME", "") or cntp[2])
+    booking = _shared(values.get("TRTP", ""))
+    return (
+        text,
+        _joined(booking, remittance) or name,
+        name,
+        _shared_iban(values.get("IBAN", "") or cntp[0]),
+        intern(_clean(values.get("BIC", "") or cntp[1]).upper()),
+        remittance,
+        _clean(values.get("EREF", "")),
+        "",
     )

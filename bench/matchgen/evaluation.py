@@ -203,3 +203,26 @@ def ordered_cases(evaluation: Evaluation, catalogue: Sequence[str]) -> list[str]
     """Case names in catalogue order, then any unknown ones (hand-made truths) sorted."""
     known = [c for c in catalogue if c in evaluation.cases]
     return known + sorted(c for c in evaluation.cases if c not in catalogue)
+
+
+def missed_expectation(
+    decisions: Iterable[Decision], truth: Mapping[str, T.TruthLine], per_case: int
+) -> dict[str, list[tuple[Decision, T.TruthLine]]]:
+    """Up to ``per_case`` decisions per case that did not end as their class asks.
+
+    Wrong reconciliations come first, then wrong first suggestions, then the rest, so
+    the most expensive mistakes are the ones shown when the list is cut.
+    """
+
+    def severity(pair: tuple[Decision, T.TruthLine]) -> int:
+        decision = pair[0]
+        if decision.status is Status.RECONCILED:
+            return 0
+        return 1 if decision.allocations else 2
+
+    found: dict[str, list[tuple[Decision, T.TruthLine]]] = {}
+    for decision in decisions:
+        line = truth[decision.transaction_id]
+        if not meets_expectation(decision, line):
+            found.setdefault(line.case, []).append((decision, line))
+    return {case: sorted(pairs, key=severity)[:per_case] for case, pairs in found.items()}

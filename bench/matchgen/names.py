@@ -67,13 +67,23 @@ LEGAL_FORMS = {
     "UK": ("Ltd", "Limited", "PLC", "LLP"),
 }
 
-_LONG_PATTERNS = {
-    "FR": "Compagnie Européenne de {trade} et de Services {surname}",
-    "DE": "{surname} {trade} und Vertriebsgesellschaft",
-    "CH": "{surname} {trade} Beratungs- und Handelsgesellschaft",
-    "BE": "Société Internationale de {trade} {surname} et Associés",
-    "UK": "{surname} International {trade} and Facilities Management",
-}
+_LONG_PATTERNS = {  # long names, for the 35/70-character cuts; some share a long prefix
+    "FR": ("Compagnie Européenne de {trade} et de Services {surname}",
+           "{surname} {trade} Distribution et Services Associés",
+           "Société Nouvelle des {trade} {surname} et Compagnie"),
+    "DE": ("{surname} {trade} und Vertriebsgesellschaft",
+           "{trade} {surname} Beteiligungs- und Verwaltungsgesellschaft",
+           "Gesellschaft für {trade} {surname} und Partner"),
+    "CH": ("{surname} {trade} Beratungs- und Handelsgesellschaft",
+           "{trade} {surname} Immobilien- und Verwaltungsgesellschaft",
+           "Société Romande de {trade} {surname} et Fils"),
+    "BE": ("Société Internationale de {trade} {surname} et Associés",
+           "{surname} {trade} Internationale Handelsonderneming",
+           "Algemene {trade} Onderneming {surname} en Zonen"),
+    "UK": ("{surname} International {trade} and Facilities Management",
+           "The {surname} {trade} Group Holdings International",
+           "{trade} Services of {surname} and Sons"),
+}  # fmt: skip
 
 # Every token a legal form is written with, lower case, for the dedup key below.
 _LEGAL_TOKENS = frozenset(
@@ -163,7 +173,7 @@ class PartnerFactory:
         legal = rng.choice(LEGAL_FORMS[country])
         pick = rng.randrange(100)
         if long_ok and pick < 18:
-            base = _LONG_PATTERNS[country].format(surname=surname, trade=trade)
+            base = rng.choice(_LONG_PATTERNS[country]).format(surname=surname, trade=trade)
         elif pick < 55:
             base = f"{surname} {trade}" if country in ("DE", "CH", "UK") else f"{trade} {surname}"
         elif pick < 70:

@@ -63,6 +63,7 @@ class SyncReport:
     errors: list[tuple[str, str]] = field(default_factory=list)
     refusals: list[tuple[str, str]] = field(default_factory=list)
     planned: list[PlannedWrite] = field(default_factory=list)
+    suggestions: list[tuple[str, str]] = field(default_factory=list)  # (tx id, what and how sure)
     outcomes: list[LineOutcome] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
     addon_needed: int = 0
@@ -127,9 +128,17 @@ def sync(
     )
     report.suggested = sum(d.status is Status.SUGGESTED for d in result.decisions)
     signs = {i.id: i.kind.sign for i in items}
+    numbers = {i.id: i.number for i in items}
+    for d in result.decisions:
+        if d.status is Status.SUGGESTED:
+            what = ", ".join(
+                f"{numbers.get(a.item_id, a.item_id)} {a.amount}" for a in d.allocations
+            )
+            report.suggestions.append(
+                (d.transaction_id, f"{what or d.booking.value} (confidence {d.confidence})")
+            )
     if dry_run:
         by_id = {t.id: t for t in transactions}
-        numbers = {i.id: i.number for i in items}
         for start in range(0, len(writable), 200):
             batch = writable[start : start + 200]
             for _state, planned in writer.plan_decisions(batch, refs, item_signs=signs):

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from bankrec.model import Allocation, Booking, Decision, Status
+from bench import evaluate_matching
+from bench.generate_matching import Dataset, generate, write_dataset
 from bench.matchgen import truth as T
 from bench.matchgen.evaluation import evaluate, is_correct
 
@@ -170,3 +174,50 @@ def test_truth_json_round_trip(tmp_path: Path) -> None:
     path = tmp_path / "truth.json"
     T.write_truth(path, TRUTH, {"seed": 1})
     assert T.read_truth(path) == TRUTH
+
+
+def _decide_from_truth(data: Dataset, *, bump: Decimal = Decimal(0)) -> list[Decision]:
+    """What a perfect matcher would say; ``bump`` spoils every reconciled amount."""
+    decisions = []
+    for tx in data.transactions:
+        line = data.truth[tx.id]
+        if line.matchable:
+            reconcile = line.status_class == T.SHOULD_RECONCILE
+            status = Status.RECONCILED if reconcile else Status.SUGGESTED
+            spoil = bump if status is Status.RECONCILED else Decimal(0)
+            allocs = [(i, str(a + spoil)) for i, a in line.expected]
+            decisions.append(_d(tx.id, status, *allocs))
+        elif line.status_class == T.TRANSFER:
+            decisions.append(_d(tx.id, Status.RECONCILED, transfer_with=line.transfer_with))
+        elif line.status_class == T.SHOULD_IGNORE:
+            decisions.append(_d(tx.id, Status.IGNORED))
+        elif line.status_class == T.SHOULD_BOOK:
+            decisions.append(_d(tx.id, Status.RECONCILED, account=line.account))
+        else:
+            decisions.append(_d(tx.id, Status.UNMATCHED))
+    return decisions
+
+
+def test_check_exit_status_follows_the_targets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = generate(2, 300)
+    write_dataset(data, tmp_path / "data")
+    args = ["--data", str(tmp_path / "data"), "--no-rules", "--check"]
+
+    monkeypatch.setattr(evaluate_matching, "run_matcher", lambda d, *_: _decide_from_truth(d))
+    assert evaluate_matching.main([*args, "--json", str(tmp_path / "good.json")]) == 0
+    good = json.loads((tmp_path / "good.json").read_text())
+    assert good["overall"]["precision"] == "1" and good["failures"] == []
+    assert good["overall"]["lines"] == 300
+
+    spoilt = functools.partial(_decide_from_truth, bump=Decimal("0.01"))
+    monkeypatch.setattr(evaluate_matching, "run_matcher", lambda d, *_: spoilt(d))
+    assert evaluate_matching.main([*args, "--json", str(tmp_path / "bad.json")]) == 1
+    bad = json.loads((tmp_path / "bad.json").read_text())
+    assert bad["overall"]["reconciled_correct"] == bad["overall"]["reconciled"] - sum(
+        1
+        for line in data.truth.values()
+        if line.matchable and line.status_class == T.SHOULD_RECONCILE
+    )
+    assert bad["failures"][0].startswith("precision of reconciled")
