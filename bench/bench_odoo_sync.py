@@ -15,6 +15,7 @@ import argparse
 import datetime as dt
 import json
 import random
+import signal
 import sys
 import time
 from decimal import Decimal
@@ -112,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"bench_odoo_sync: no Odoo 17: set {', '.join(missing)}", file=sys.stderr)
         return 2
+    # a killed benchmark still stops its server and drops its database (finally below)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     server = LocalOdoo(OdooKit.from_env(), db=f"bankrec_bench_{int(time.time())}")
     result: dict[str, Any] = {
         "lines": args.lines,

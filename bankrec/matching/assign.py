@@ -56,7 +56,9 @@ class Assigner:
         self.margin = tie_margin
         self.dates = dates
         self.names = names
-        self.rank = {t: r for r, t in enumerate(self.order)}
+        # ties are broken by date then transaction id, never by position in the input
+        self.by_rank = sorted(self.order, key=lambda t: (str(dates[t]), names[t], t))
+        self.rank = {t: r for r, t in enumerate(self.by_rank)}
         self.progress = progress
         self.picks: dict[int, Pick] = {}
         self.touched: set[int] = set()  # items whose residual an assignment reduced
@@ -88,22 +90,22 @@ class Assigner:
         rival: dict[int, list[tuple[int, int]]] = defaultdict(list)  # item -> (score, tx)
         heap: list[tuple[int, int, int]] = []
         deferred: list[int] = []
-        for rank, t in enumerate(self.order):
+        for done, t in enumerate(self.order, start=1):
             scored = self.score(t, self.residuals)
             cands[t] = scored
             if scored and not scored[0].partial and scored[0].confidence >= self.suggest:
-                heapq.heappush(heap, (-scored[0].confidence, rank, 0))
+                heapq.heappush(heap, (-scored[0].confidence, self.rank[t], 0))
                 for cand in scored[:3]:
                     for a in cand.allocations:
                         rival[self.by_item_id[a.item_id]].append((cand.confidence, t))
             else:
                 deferred.append(t)
-            if self.progress is not None and (rank + 1) % 1000 == 0:
-                self.progress(rank + 1)
+            if self.progress is not None and done % 1000 == 0:
+                self.progress(done)
         # phase 1: full settlements, strongest first
         while heap:
             _neg, rank, k = heapq.heappop(heap)
-            t = self.order[rank]
+            t = self.by_rank[rank]
             cand = cands[t][k]
             if not self._fits(cand):
                 nxt = k + 1
@@ -125,7 +127,7 @@ class Assigner:
             self._take(cand)
             self.picks[t] = Pick(cand, alts, tie)
         # phase 2: partial payments and leftovers, in date order, against what is left open
-        for t in sorted(set(deferred), key=lambda t: (self.dates[t], self.rank[t])):
+        for t in sorted(set(deferred), key=lambda t: self.rank[t]):
             if t in self.picks:
                 continue
             first = cands.get(t, [])
@@ -152,7 +154,7 @@ class Assigner:
         """Another undecided line wants one of these items almost as much: not automatic."""
         for a in cand.allocations:
             i = self.by_item_id[a.item_id]
-            for score, other in rival.get(i, ()):
+            for score, other in sorted(rival.get(i, ()), key=lambda r: (-r[0], self.rank[r[1]])):
                 if other == t or other in self.picks:
                     continue
                 if (

@@ -29,8 +29,6 @@ from bankrec.matching.scoring import (
 from bankrec.matching.subset_sum import find_subsets
 from bankrec.model import Transaction
 
-_PARTIAL_PER_PARTNER = 3  # oldest items a partner-only partial payment is offered against
-
 
 @dataclass(slots=True)
 class Evidence:
@@ -95,12 +93,6 @@ def gather(
     for key in ev.partners:
         near = index.partner_items_between(key, tx.currency, tx.direction, paid - tol, paid + wmax)
         for i in near[: cfg.max_partner_items]:
-            items.setdefault(i, ItemEvidence())
-        larger = index.partner_items_between(
-            key, tx.currency, tx.direction, paid + wmax + 1, 1 << 62
-        )
-        oldest = sorted(larger, key=lambda i: (index.items[i].due_date or index.items[i].date, i))
-        for i in oldest[:_PARTIAL_PER_PARTNER]:
             items.setdefault(i, ItemEvidence())
     ev.items = items
     return ev
@@ -180,7 +172,7 @@ def _subsets(
             named.setdefault(index.partner_key[i], []).append(i)
     out: list[Scored] = []
     for key in sorted(set(ev.partners) | set(named)):
-        cited = sorted(named.get(key, ()))
+        cited = sorted(named.get(key, ()), key=lambda i: index.items[i].id)
         # credit notes only take part when the line names them ("minus credit note ...")
         credits = sum(
             to_minor(residuals.get(i, index.items[i].residual), cur)

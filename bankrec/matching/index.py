@@ -31,6 +31,7 @@ from bankrec.model import Direction, OpenItem
 
 _DOCUMENT_LAG_DAYS = 7  # a document may be dated a few days after the payment it records
 _SUBSET_SCAN = 60  # items of one partner a subset-sum pool is drawn from, at most
+_NEAR = 40  # candidate names compared in full per look-up
 _MAX_BLOCK = 2000  # a word shared by more partners than this does not narrow anything
 _TIE_SIMILARITY = 3  # names this close in similarity are told apart by nothing
 _AMBIGUOUS_SIMILARITY = 85  # what each of several equally fitting names is worth
@@ -61,10 +62,20 @@ class PartnerIndex:
         self._blocks = {b: ids for b, ids in blocks.items() if len(ids) <= _MAX_BLOCK}
 
     def _near(self, query: str) -> list[str]:
-        ids: set[int] = set()
+        """Partner names sharing the most distinctive words with ``query`` (at most _NEAR).
+
+        A shared rare word counts more than a shared common one ("COMPAGNIE" is in many
+        names, "SCHRIJNWERKERIJ" in few), so boilerplate cannot crowd out the right name.
+        """
+        weight: dict[int, float] = defaultdict(float)
         for block in _blocks(query):
-            ids.update(self._blocks.get(block, ()))
-        return [self.keys[i] for i in sorted(ids)]
+            ids = self._blocks.get(block, ())
+            for i in ids:
+                weight[i] += 1.0 / len(ids)
+        if len(weight) > _NEAR:
+            best = sorted(weight, key=lambda i: (-weight[i], i))[:_NEAR]
+            return [self.keys[i] for i in sorted(best)]
+        return [self.keys[i] for i in sorted(weight)]
 
     def lookup_name(
         self, raw: str, truncation_lengths: Sequence[int], min_similarity: int

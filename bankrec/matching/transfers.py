@@ -80,7 +80,8 @@ def pair_transfers(
             found = _evidence(out, inc, i in rule_transfer, j in rule_transfer, own)
             if found is not None:
                 options.append((-found[0], -_motif(out, inc), gap, i, j, found[1]))
-    options.sort()
+    ids = [t.id for t in transactions]
+    options.sort(key=lambda o: (o[0], o[1], o[2], ids[o[3]], ids[o[4]]))
     used: set[int] = set()
     pairs: list[TransferPair] = []
     for rank, (neg, neg_motif, gap, i, j, reasons) in enumerate(options):

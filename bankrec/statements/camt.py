@@ -160,6 +160,8 @@ class _Reader:
         self.ntry_index = 0
         self.current_ntry: etree._Element | None = None
         self._cache: dict[etree._Element, dict[str, list[etree._Element]]] = {}
+        self._hot: etree._Element | None = None  # the element last looked into, and its index
+        self._hot_index: dict[str, list[etree._Element]] = {}
 
     # ---- plumbing -------------------------------------------------------------------
 
@@ -171,8 +173,11 @@ class _Reader:
         ``find()`` per field. Entries and transaction details are not descended into from
         their parents; they get their own index.
         """
+        if el is self._hot:
+            return self._hot_index
         found = self._cache.get(el)
         if found is not None:
+            self._hot, self._hot_index = el, found
             return found
         index: dict[str, list[etree._Element]] = {}
         cut = len(self.ns) + 2
@@ -187,6 +192,7 @@ class _Reader:
                 if len(child) and name not in _NO_DESCENT:
                     queue.append((child, name + "/"))
         self._cache[el] = index
+        self._hot, self._hot_index = el, index
         return index
 
     def find(self, el: etree._Element, path: str) -> etree._Element | None:
@@ -381,6 +387,7 @@ class _Reader:
             parent.remove(el)
         self.stmt = None
         self._cache.clear()
+        self._hot = None
         return end
 
     def _balances(self, st: _StatementState) -> tuple[Balance | None, Balance | None]:
@@ -491,6 +498,7 @@ class _Reader:
                 parent.remove(previous)
         self.current_ntry = None
         self._cache.clear()
+        self._hot = None
         yield from transactions
 
     def _entry(self, ntry: etree._Element, st: _StatementState) -> list[Transaction]:

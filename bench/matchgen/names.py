@@ -147,10 +147,15 @@ class PartnerFactory:
     def make(self, country: str) -> Partner:
         """A new partner of ``country`` whose name key no other partner has."""
         rng = self.rng
-        for _ in range(1000):
+        for attempt in range(10_000):
             surname = rng.choice(_SURNAMES[country])
             trade = rng.choice(_TRADES[country])
-            name = self._compose(country, surname, trade)
+            if attempt < 12:
+                name = self._compose(country, surname, trade)
+            else:  # the plain patterns are used up (large sets): add a region and a number
+                place = rng.choice(_PLACES[country])
+                legal = rng.choice(LEGAL_FORMS[country])
+                name = f"{surname} {trade} {place} {rng.randrange(100, 100_000)} {legal}"
             if name_key(name) not in self.keys:
                 return self._register(name, country, surname, trade)
         raise RuntimeError(f"ran out of distinct {country} partner names")

@@ -336,3 +336,35 @@ def test_wrong_password_is_one_clear_line(
     assert status == 2
     assert err.count("\n") == 1 and "refused the login 'admin'" in err
     assert "wrong" not in err.replace("wrong login", "")  # the password is never printed
+
+
+def test_internal_transfer_sides_are_paired_on_the_transfer_account(odoo: LocalOdoo) -> None:
+    out_books, in_books = Books(odoo), Books(odoo)
+    out_w, in_w = out_books.writer(), in_books.writer()
+    out_w.import_transactions([out_books.tx("X-OUT", "-750.00", "to savings", "")])
+    in_w.import_transactions([in_books.tx("X-IN", "750.00", "from current account", "")])
+
+    def write(w: OdooWriter, me: str, other: str) -> None:
+        _t, refs, _ = read_statement_lines(w.t, w.journal, w.currencies)
+        decision = Decision(
+            me, Status.RECONCILED, 95, booking=Booking.TRANSFER, transfer_with=other
+        )
+        (outcome,) = w.write_decisions([decision], refs)
+        assert outcome.action == "reconciled", outcome.message
+
+    def transfer_items() -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = out_books.t.execute_kw(
+            "account.move.line",
+            "search_read",
+            [[("name", "in", ["bankrec-transfer: X-IN", "bankrec-transfer: X-OUT"])]],
+            {"fields": ["reconciled", "balance"], "order": "id"},
+        )
+        return rows
+
+    write(out_w, "X-OUT", "X-IN")
+    assert [(r["reconciled"], r["balance"]) for r in transfer_items()] == [(False, 750.0)]
+    write(in_w, "X-IN", "X-OUT")  # the second side finds the first and reconciles both
+    assert [(r["reconciled"], r["balance"]) for r in transfer_items()] == [
+        (True, 750.0),
+        (True, -750.0),
+    ]
