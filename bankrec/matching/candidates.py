@@ -141,7 +141,9 @@ def score_all(
         scored = score_item(tx, item, residual, item_ev, hit, unique, cfg, ev.rule, cited_text)
         if scored is not None:
             out.append(scored)
-    if not any(s.confidence >= cfg.auto_threshold and not s.partial and not s.review for s in out):
+    # one item settling the amount exactly makes a combination of several unlikely
+    if not any(s.confidence >= cfg.suggest_threshold and not s.partial and not s.review
+               for s in out):  # fmt: skip
         out.extend(_subsets(tx, ev, index, residuals))
     if not any(s.confidence >= cfg.suggest_threshold for s in out):
         # an amount alone scores amount + date at most; it matters only as an alternative

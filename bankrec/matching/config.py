@@ -53,7 +53,7 @@ class MatchConfig:
     max_partner_items: int = 200  # partner-only candidates considered per partner
     subset_max_items: int = 16  # open items of one partner a subset-sum looks at
     subset_max_size: int = 4  # at most this many invoices paid by one transaction
-    subset_max_steps: int = 20000  # search budget per transaction (bounded time)
+    subset_max_steps: int = 5000  # search budget per transaction (bounded time)
     transfer_days: int = 4  # the two sides of an internal transfer are this close in time
     rule_booking_confidence: int = 95  # confidence of an expense / fee a rule books
     own_accounts: tuple[str, ...] = ()  # our own accounts (IBANs), for internal transfers

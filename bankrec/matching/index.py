@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import heapq
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from bankrec.model import Direction, OpenItem
 
 _DOCUMENT_LAG_DAYS = 7  # a document may be dated a few days after the payment it records
 _SUBSET_SCAN = 60  # items of one partner a subset-sum pool is drawn from, at most
+_COMMON_BLOCK = 60  # a word in more names than this narrows little
 _NEAR = 40  # candidate names compared in full per look-up
 _MAX_BLOCK = 2000  # a word shared by more partners than this does not narrow anything
 _TIE_SIMILARITY = 3  # names this close in similarity are told apart by nothing
@@ -68,13 +70,15 @@ class PartnerIndex:
         names, "SCHRIJNWERKERIJ" in few), so boilerplate cannot crowd out the right name.
         """
         weight: dict[int, float] = defaultdict(float)
-        for block in _blocks(query):
-            ids = self._blocks.get(block, ())
+        found = sorted((self._blocks.get(b, ()) for b in _blocks(query)), key=len)
+        for ids in found:
+            if len(ids) > _COMMON_BLOCK and weight:
+                break  # common words only add noise (and time) once rarer ones matched
             for i in ids:
                 weight[i] += 1.0 / len(ids)
         if len(weight) > _NEAR:
-            best = sorted(weight, key=lambda i: (-weight[i], i))[:_NEAR]
-            return [self.keys[i] for i in sorted(best)]
+            best = heapq.nsmallest(_NEAR, weight.items(), key=lambda kv: (-kv[1], kv[0]))
+            return [self.keys[i] for i, _ in sorted(best)]
         return [self.keys[i] for i in sorted(weight)]
 
     def lookup_name(

@@ -50,6 +50,13 @@ MESSAGES = {
 OPENING_CODES = ("OPBD", "PRCD")  # opening booked; previously closed booked (German DK)
 CLOSING_CODES = ("CLBD",)
 _NO_DESCENT = frozenset({"Ntry", "NtryDtls/TxDtls"})  # indexed on their own
+# subtrees no field is read from: not walked when indexing (addresses, ids, tax...)
+_UNUSED = frozenset(
+    {"PstlAdr", "OrgId", "PrvtId", "CtctDtls", "RltdDts", "Purp", "RfrdDocInf", "RfrdDocAmt",
+     "Tax", "RtrInf", "CardTx", "SplmtryData", "Btch", "RltdQties", "RltdPric", "LclInstrm",
+     "Avlbty", "CdtLine", "FrToDt", "Ownr", "Svcr", "GrpHdr", "InstdAmt", "CntrValAmt",
+     "AnncdPstngAmt", "PrtryAmt", "RltdRmtInf", "Garnishmt"}
+)  # fmt: skip
 NOT_BOOKED = frozenset({"PDNG", "INFO", "FUTR"})  # pending/information: not on the account
 _AMOUNT_RE = re.compile(r"^\+?(\d*)(?:\.(\d*))?$")
 _CCY_RE = re.compile(r"^[A-Z]{3}$")
@@ -184,12 +191,13 @@ class _Reader:
         queue: list[tuple[etree._Element, str]] = [(el, "")]
         for node, prefix in queue:  # grows while iterated: breadth-first
             for child in node:
-                name = prefix + child.tag[cut:]
+                local = child.tag[cut:]
+                name = prefix + local
                 if name in index:
                     index[name].append(child)
                 else:
                     index[name] = [child]
-                if len(child) and name not in _NO_DESCENT:
+                if len(child) and name not in _NO_DESCENT and local not in _UNUSED:
                     queue.append((child, name + "/"))
         self._cache[el] = index
         self._hot, self._hot_index = el, index

@@ -63,7 +63,6 @@ _BALANCE_RE = re.compile(r"^([DC])(\d{6})([A-Z]{3})(\d[\d,]*)$")
 _SUM_RE = re.compile(r"^(\d+)([A-Z]{3})(\d[\d,]*)$")
 _FLOOR_RE = re.compile(r"^([A-Z]{3})([DC]?)(\d[\d,]*)$")
 _DATE6_RE = re.compile(r"\d{6}")
-_MMDD_RE = re.compile(r"\d{4}")
 _IBAN_SHAPE = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$")
 _FRAMING = "\x01\x03\x1a"  # SOH/ETX (mBank) and DOS EOF around messages
 _BAD_CONTROL = re.compile(r"[\x00\x02\x04-\x08\x0b\x0c\x0e-\x19\x1b-\x1f\x7f]")
@@ -103,7 +102,11 @@ def read(path: Path) -> list[Statement]:
     facts = _Facts()
     while True:
         reader = _Reader(name, facts, check_controls=encoding.check_controls)
-        statements = reader.run(_lines(Path(path), name, encoding))
+        try:
+            with Path(path).open("rb") as raw:
+                statements = reader.run(_lines(raw, encoding))
+        except OSError as exc:
+            raise StatementError(f"cannot read file: {exc.strerror}", Location(name)) from None
         if reader.consistent():
             return statements
         del statements  # free the first attempt before reading again
@@ -132,7 +135,7 @@ def _inspect(path: Path, name: str) -> _Encoding:
     a control character (the wrong encoding, or not a text file at all).
     """
     decoder = codecs.getincrementaldecoder("utf-8")()
-    utf8, newlines, offset, control_at = True, 0, 0, -1
+    utf8, newlines, offset, control_at, control = True, 0, 0, -1, 0
     try:
         with path.open("rb") as handle:
             while chunk := handle.read(_CHUNK):
@@ -145,7 +148,7 @@ def _inspect(path: Path, name: str) -> _Encoding:
                     )
                 newlines += chunk.count(b"\n")
                 if control_at < 0 and (bad := _BAD_CONTROL_BYTES.search(chunk)):
-                    control_at = offset + bad.start()
+                    control_at, control = offset + bad.start(), bad.group()[0]
                 if utf8:
                     try:
                         decoder.decode(chunk)
@@ -168,23 +171,16 @@ def _inspect(path: Path, name: str) -> _Encoding:
         codec = best.encoding if best is not None else "latin_1"
         return _Encoding(codec, skip_bom=bom, check_controls=True)
     if control_at >= 0:  # in UTF-8 a control byte is that control character
-        raise _control_error(
-            name, _line_at(path, name, control_at), chr(_byte_at(path, control_at))
-        )
+        raise _control_error(name, _line_at(path, name, control_at), chr(control))
     return _Encoding("utf-8-sig", skip_bom=False, check_controls=False)
 
 
 def _read_bytes(path: Path, name: str) -> bytes:
+    """The whole file (only for the 8-bit codepage guess), or the usual read error."""
     try:
         return path.read_bytes()
     except OSError as exc:
         raise StatementError(f"cannot read file: {exc.strerror}", Location(name)) from None
-
-
-def _byte_at(path: Path, offset: int) -> int:
-    with path.open("rb") as handle:
-        handle.seek(offset)
-        return handle.read(1)[0]
 
 
 def _line_at(path: Path, name: str, offset: int) -> int:
@@ -207,6 +203,7 @@ def _line_at(path: Path, name: str, offset: int) -> int:
 
 
 def _control_error(name: str, line: int, char: str) -> StatementError:
+    """The error for a control character, wherever it was found."""
     return StatementError(
         f"control character U+{ord(char):04X} in the text",
         Location(name, line),
@@ -214,16 +211,11 @@ def _control_error(name: str, line: int, char: str) -> StatementError:
     )
 
 
-def _lines(path: Path, name: str, encoding: _Encoding) -> Iterator[str]:
-    """The file's text lines (CR LF, CR and LF all end a line), decoded as it is read."""
-    try:
-        with path.open("rb") as raw:
-            if encoding.skip_bom:
-                raw.seek(3)
-            text = io.TextIOWrapper(raw, encoding=encoding.codec, errors="replace", newline=None)
-            yield from text
-    except OSError as exc:
-        raise StatementError(f"cannot read file: {exc.strerror}", Location(name)) from None
+def _lines(raw: io.BufferedReader, encoding: _Encoding) -> Iterable[str]:
+    """The file's text lines (CR LF, CR and LF all end a line), decoded as they are read."""
+    if encoding.skip_bom:
+        raw.seek(3)
+    return io.TextIOWrapper(raw, encoding=encoding.codec, errors="replace", newline=None)
 
 
 # --------------------------------------------------------------------------- values
@@ -379,6 +371,7 @@ class _Reader:
                 continue
             try:
                 if tag == "86":  # the two fields of every transaction go first
+                    # only the first :86: after a :61: describes it (none after :62F:)
                     block = self.block
                     if block is not None and block.pending is not None and block.closing is None:
                         self._build(block, block.pending, details_fields(values))
@@ -499,23 +492,16 @@ class _Reader:
     # ------------------------------------------------------------------ fields
 
     def _field(self, tag: str, line: int, values: list[str]) -> None:
-        """Check one field in its statement (order, mandatory ones, currency) and use it."""
+        """A field other than :61: and :86:, or ``-`` for the end of the statement."""
         block = self.block
         if tag == "20":
             self.blocks += 1
             self.block = _Block(line, self.blocks - 1, reference=values[0].strip())
-            return
-        assert block is not None  # _fields starts every statement with :20:
-        if tag == "-":  # line: the statement's last line
+        elif tag == "-":  # line: the statement's last line
+            assert block is not None  # _fields starts every statement with :20:
             self._end(block, line)
-            return
-        if tag == "61":
-            self._statement_line(line, values)
-        elif tag == "86":
-            if block.pending is not None and block.closing is None:
-                self._build(block, block.pending, details_fields(values))
-                block.pending = None
         else:
+            assert block is not None
             self._other(block, tag, line, values)
 
     def _statement_line(self, line: int, values: list[str]) -> None:
@@ -652,7 +638,7 @@ class _Reader:
         entry_date = None
         if month is not None or day is not None:
             entry = f"{month or ''}{day or ''}"
-            if _MMDD_RE.fullmatch(entry):
+            if len(entry) == 4 and entry.isdecimal():  # the regex \d{4}
                 key = first[:10]
                 entry_date = self.entry_dates.get(key)
                 if entry_date is None:

@@ -125,8 +125,10 @@ def _joined(first: str, second: str) -> str:
 def _german(text: str) -> DetailFields:
     """DK-structured ``:86:``: numbered sub-fields after the business code."""
     code, sep = text[0:3], text[3]
-    pieces = _SUBFIELD_SPLIT[sep].split(text[3:])
-    parts = dict(zip(pieces[1::2], pieces[2::2], strict=True))
+    pieces = _SUBFIELD_SPLIT[sep].split(text[3:])  # [before, number, value, number, ...]
+    numbered = iter(pieces)
+    next(numbered)
+    parts = dict(zip(numbered, numbered, strict=False))  # pairs: len(pieces) is odd
     if 2 * len(parts) + 1 != len(pieces):  # a sub-field number repeats: join its pieces
         parts = {}
         for number, value in zip(pieces[1::2], pieces[2::2], strict=True):

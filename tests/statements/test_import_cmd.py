@@ -158,3 +158,15 @@ def test_detect_prints_the_proposed_profile(
     assert main(["import", "--detect", str(export)]) == 0
     assert capsys.readouterr().out == "columns:\n  date: Buchungstag  # export.csv\n"
     assert seen == [export]
+
+
+def test_notification_without_balances_is_marked_unchecked(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["import", str(FIXTURES / "camt054_v04_ch.xml"), "--to", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    (statement,) = doc["statements"]
+    assert statement["opening"] is None and statement["closing"] is None
+    assert statement["balanced"] is None
+    assert statement["movements"] == "1160.40"
+    assert [t["reference"][-2:] for t in doc["transactions"]] == ["17", "03", "16"]
