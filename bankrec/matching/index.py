@@ -62,6 +62,8 @@ class PartnerIndex:
             for block in _blocks(key):
                 blocks[block].append(i)
         self._blocks = {b: ids for b, ids in blocks.items() if len(ids) <= _MAX_BLOCK}
+        # one run sees the same counterparty spelling many times
+        self._name_cache: dict[tuple[str, tuple[int, ...], int], list[tuple[str, int]]] = {}
 
     def _near(self, query: str) -> list[str]:
         """Partner names sharing the most distinctive words with ``query`` (at most _NEAR).
@@ -89,6 +91,17 @@ class PartnerIndex:
         A name cut by the bank (its raw length is one of ``truncation_lengths``) is
         compared with the same-length prefix of each partner name.
         """
+        cache_key = (raw, tuple(truncation_lengths), min_similarity)
+        cached = self._name_cache.get(cache_key)
+        if cached is None:
+            cached = self._name_cache[cache_key] = self._lookup_name(
+                raw, truncation_lengths, min_similarity
+            )
+        return cached
+
+    def _lookup_name(
+        self, raw: str, truncation_lengths: Sequence[int], min_similarity: int
+    ) -> list[tuple[str, int]]:
         query = normalize_name(raw)
         if not query:
             return []
@@ -239,8 +252,11 @@ class ItemIndex:
         self.directions = [item.kind.direction for item in self.items]
         self.iban_partner: dict[str, str] = {}
         names: dict[str, str] = {}
+        keys_of: dict[str, str] = {}  # partner text -> normalised (many items per partner)
         for i, item in enumerate(self.items):
-            key = normalize_name(item.partner)
+            key = keys_of.get(item.partner)
+            if key is None:
+                key = keys_of[item.partner] = normalize_name(item.partner)
             self.partner_key.append(key)
             if key:
                 names.setdefault(key, item.partner)

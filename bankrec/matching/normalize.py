@@ -147,6 +147,8 @@ def text_keys(text: str, max_window: int = 4) -> list[str]:
     This is how a number written with spaces or other separators (``FA 2026 0012``) meets its
     index key; a bare year never forms a key on its own.
     """
+    if sum(c.isdigit() for c in text) < 3:
+        return []  # every key needs three digits
     tokens = number_tokens(text)
     counts = [sum(c.isdigit() for c in t) for t in tokens]
     keys: dict[str, None] = {}

@@ -79,7 +79,7 @@ def test_instalments_allocate_against_what_is_left() -> None:
             "1000.00",
             f"VAN DEN BERG {k}/3 FA 2026 0105",
             date=dt.date(2026, 10, 1) + dt.timedelta(days=14 * k),
-        )  # fmt: skip
+        )
         for k in (3, 1, 2)
     ]
     got = _by_id(match(lines, [inv]))

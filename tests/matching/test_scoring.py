@@ -80,7 +80,7 @@ def test_closed_item_is_no_candidate() -> None:
             False,
             CFG,
             RuleInfluence(),
-        )  # fmt: skip
+        )
         is None
     )
 
