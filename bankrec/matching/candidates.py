@@ -115,6 +115,7 @@ def score_all(
         if (e.number or e.reference) and index.directions[i] is direction
     )
     cited_text = ", ".join(cited[:3])
+    settled_alone = False
     for i, item_ev in ev.items.items():
         if index.directions[i] is not direction:
             continue
@@ -141,9 +142,17 @@ def score_all(
         scored = score_item(tx, item, residual, item_ev, hit, unique, cfg, ev.rule, cited_text)
         if scored is not None:
             out.append(scored)
-    # one item settling the amount exactly makes a combination of several unlikely
-    if not any(s.confidence >= cfg.suggest_threshold and not s.partial and not s.review
-               for s in out):  # fmt: skip
+            named = bool(item_ev.number or item_ev.reference)
+            if (
+                scored.confidence >= cfg.suggest_threshold
+                and not scored.partial
+                and not scored.review
+                and (named or not cited)
+            ):
+                settled_alone = True
+    # one item settling the amount exactly makes a combination of several unlikely,
+    # unless the line names other documents than that item
+    if not settled_alone:
         out.extend(_subsets(tx, ev, index, residuals))
     if not any(s.confidence >= cfg.suggest_threshold for s in out):
         # an amount alone scores amount + date at most; it matters only as an alternative

@@ -32,7 +32,7 @@ from bankrec.model import Direction, OpenItem
 
 _DOCUMENT_LAG_DAYS = 7  # a document may be dated a few days after the payment it records
 _SUBSET_SCAN = 60  # items of one partner a subset-sum pool is drawn from, at most
-_COMMON_BLOCK = 60  # a word in more names than this narrows little
+_COMMON_BLOCK = 100  # a word in more names than this narrows little
 _NEAR = 40  # candidate names compared in full per look-up
 _MAX_BLOCK = 2000  # a word shared by more partners than this does not narrow anything
 _TIE_SIMILARITY = 3  # names this close in similarity are told apart by nothing
@@ -162,7 +162,7 @@ class PartnerIndex:
             (k, 80 if score == 100 and any(k != o and k in o for o in full) else score)
             for k, score in results
         ]
-        if fuzzy:
+        if fuzzy and not any(score >= 96 for _, score in results):  # typo'd names only
             for key, score, _ in process.extract(
                 text, fuzzy, scorer=fuzz.partial_ratio, score_cutoff=min_similarity, limit=10
             ):
@@ -224,11 +224,20 @@ def _best(results: list[tuple[str, int]]) -> list[tuple[str, int]]:
 
 
 def _blocks(name: str) -> set[str]:
+    """Blocking keys of a name: its words, their 4-letter starts, and word pairs.
+
+    A pair ("MARTIN TRANSPORTS") is rare even when both words are common, so the right
+    name is found without walking the long lists of the common words.
+    """
     out: set[str] = set()
+    previous = ""
     for word in name.split():
         if len(word) >= 3 and not word.isdigit():
             out.add(word)
             out.add(word[:4] + "*")
+            if previous:
+                out.add(f"{previous} {word}")
+            previous = word
     return out
 
 
