@@ -154,7 +154,7 @@ def _match(
     ):
         for me, other in ((pair.out_side, pair.in_side), (pair.in_side, pair.out_side)):
             decided[me] = _transfer(transactions[me], transactions[other], pair.confidence,
-                                    pair.reasons, outcomes[me], config)  # fmt: skip
+                                    pair.reasons, outcomes[me], config, pair.ambiguous)  # fmt: skip
     for t in sorted(rule_transfer - decided.keys()):
         out = outcomes[t]
         assert out is not None
@@ -266,10 +266,12 @@ def _transfer(
     reasons: tuple[str, ...],
     out: RuleOutcome | None,
     cfg: MatchConfig,
+    ambiguous: bool = False,
 ) -> Decision:
     delta = out.confidence if out is not None else 0
     score = clamp(confidence + delta)
-    status = Status.RECONCILED if score >= cfg.auto_threshold else Status.SUGGESTED
+    ok = score >= cfg.auto_threshold and not ambiguous
+    status = Status.RECONCILED if ok else Status.SUGGESTED
     return Decision(
         tx.id,
         status,

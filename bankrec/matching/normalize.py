@@ -120,7 +120,7 @@ def is_distinctive(key: str) -> bool:
     """
     if len(key) < 5:
         return False
-    return _distinctive(key, sum(c.isdigit() for c in key))
+    return _distinctive(key, sum(map(str.isdigit, key)))
 
 
 def _distinctive(key: str, digits: int) -> bool:
@@ -147,10 +147,10 @@ def text_keys(text: str, max_window: int = 4) -> list[str]:
     This is how a number written with spaces or other separators (``FA 2026 0012``) meets its
     index key; a bare year never forms a key on its own.
     """
-    if sum(c.isdigit() for c in text) < 3:
+    if sum(map(str.isdigit, text)) < 3:
         return []  # every key needs three digits
     tokens = number_tokens(text)
-    counts = [sum(c.isdigit() for c in t) for t in tokens]
+    counts = [sum(map(str.isdigit, t)) for t in tokens]
     keys: dict[str, None] = {}
     for start in range(len(tokens)):
         if not counts[start] and len(tokens[start]) > 6:

@@ -19,7 +19,6 @@ from bankrec.matching.amounts import minor as to_minor
 from bankrec.matching.normalize import fold, label_words, normalize_iban
 from bankrec.model import Transaction
 
-_MOTIF_MARGIN = 5  # motifs this close do not tell two candidate pairs apart
 TRANSFER_WORDS = (
     "VIREMENT INTERNE", "VIR INTERNE", "TRANSFERT", "COMPTE A COMPTE", "VIREMENT DE COMPTE",
     "UMBUCHUNG", "UBERTRAG", "UEBERTRAG", "KONTOUBERTRAG", "INTERNAL TRANSFER",
@@ -35,6 +34,7 @@ class TransferPair:
     in_side: int
     confidence: int
     reasons: tuple[str, ...]
+    ambiguous: bool = False  # another pairing fits as well: a person must choose
 
 
 def _worded(tx: Transaction) -> bool:
@@ -83,8 +83,9 @@ def pair_transfers(
     ids = [t.id for t in transactions]
     options.sort(key=lambda o: (o[0], o[1], o[2], ids[o[3]], ids[o[4]]))
     used: set[int] = set()
+    contested: set[int] = set()  # lines an equally good rival pairing also wanted
     pairs: list[TransferPair] = []
-    for rank, (neg, neg_motif, gap, i, j, reasons) in enumerate(options):
+    for rank, (neg, _motif_rank, gap, i, j, reasons) in enumerate(options):
         if i in used or j in used:
             continue
         score = -neg
@@ -95,15 +96,20 @@ def pair_transfers(
         )
         rivals = [
             o for o in options[rank + 1 :]
-            if o[0] == neg and o[1] - neg_motif <= _MOTIF_MARGIN and (o[3] == i) != (o[4] == j)
+            if o[0] == neg and (o[3] == i) != (o[4] == j)
             and o[3] not in used and o[4] not in used
         ]  # fmt: skip
+        ambiguous = bool(rivals) or i in contested or j in contested
         if rivals:
             other = rivals[0][4] if rivals[0][3] == i else rivals[0][3]
-            score = min(score, 80)
             notes.append(f"another line ({transactions[other].id}) fits equally well")
+            contested.update(x for o in rivals for x in (o[3], o[4]))
+        elif ambiguous:
+            notes.append("one of several equal transfers between these accounts")
+        if ambiguous:
+            score = min(score, 80)
         used.update((i, j))
-        pairs.append(TransferPair(i, j, score, tuple(notes)))
+        pairs.append(TransferPair(i, j, score, tuple(notes), ambiguous))
     return sorted(pairs, key=lambda p: p.out_side)
 
 

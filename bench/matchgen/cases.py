@@ -226,7 +226,6 @@ class CaseMaker:
         *,
         cents: int | None = None,
         reference: bool | None = None,
-        residual_cents: int | None = None,
     ) -> ItemDraft:
         """Create an open item of ``partner``; its amount is fresh for the partner unless given."""
         rng = self.rng
@@ -246,7 +245,7 @@ class CaseMaker:
             date=doc_date,
             due_date=due,
             amount=_cents(cents),
-            residual=_cents(cents if residual_cents is None else residual_cents),
+            residual=_cents(cents),
             currency=currency,
             reference=self._structured(kind, currency, partner) if reference else "",
         )
