@@ -71,6 +71,7 @@ _SINGLE_LINE_TAGS = {"20", "21", "25", "28", "28C", "60F", "60M", "60", "62F", "
 _SINGLE_LINE_TAGS |= {"64", "65", "90D", "90C", "13", "13D", "34F"}
 _FALLBACK_CODECS = ["cp1252", "latin_1", "cp850", "cp852", "cp437", "iso8859_2", "iso8859_15"]
 _CHUNK = 1 << 20
+_MAX_READINGS = 3  # see read()
 # Tag lookup without a regex for the ASCII tags every file uses (":61:", ":60F:"...);
 # anything else starting with ":" still goes through _TAG_RE.
 _HEADS4 = {f":{a}{b}:": f"{a}{b}" for a in string.digits for b in string.digits}
@@ -100,7 +101,9 @@ def read(path: Path) -> list[Statement]:
     name = str(path)
     encoding = _inspect(Path(path), name)
     facts = _Facts()
-    while True:
+    # Reading 1 learns the accounts, reading 2 (if needed) the repeated references with
+    # the right accounts, and reading 3 is then always consistent.
+    for _ in range(_MAX_READINGS):
         reader = _Reader(name, facts, check_controls=encoding.check_controls)
         try:
             with Path(path).open("rb") as raw:
@@ -111,6 +114,7 @@ def read(path: Path) -> list[Statement]:
             return statements
         del statements  # free the first attempt before reading again
         facts = reader.learned()
+    raise AssertionError(f"{name}: MT940 ids did not settle in {_MAX_READINGS} readings")
 
 
 # --------------------------------------------------------------------------- decoding
@@ -529,7 +533,7 @@ class _Reader:
     def _other(self, block: _Block, tag: str, line: int, values: list[str]) -> None:
         """Every field but :20:, :61: and :86:."""
         name, first = self.name, values[0].strip()
-        if tag == "25":
+        if tag == "25":  # the only way a statement's account changes: see consistent()
             block.account = first
             block.tx_account = None
             if block.transactions and self.facts.accounts is None:
@@ -783,8 +787,6 @@ class _Reader:
         self._check_sums(block)
         account = self._final_account(block)
         self.final_accounts.append(account)
-        if block.transactions and block.tx_account != account:
-            self.account_moved = True
         self.statements.append(
             Statement(
                 account=account,
