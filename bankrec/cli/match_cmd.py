@@ -15,14 +15,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bankrec.errors import InputError, Location, StatementError
+from bankrec.errors import InputError
 from bankrec.matching import MatchConfig, MatchResult, match
 from bankrec.matching.engine import Rules
 from bankrec.matching.report import render_html, result_to_json, write_review_csv
 from bankrec.model import OpenItem, Transaction
 from bankrec.money import quantize
 from bankrec.open_items import read_open_items_csv
-from bankrec.statements.canonical import COLUMNS, read_statement_csv
+from bankrec.statements.loader import load_transactions
 
 
 def register(sub: Any) -> None:
@@ -66,29 +66,8 @@ def register(sub: Any) -> None:
 
 
 def load_statement(path: Path) -> list[Transaction]:
-    """Any supported statement format; the canonical CSV also while importers are missing."""
-    try:
-        from bankrec.statements.loader import load_transactions
-
-        return load_transactions(path)
-    except (ImportError, StatementError) as exc:
-        if _looks_canonical(path):
-            return read_statement_csv(path)
-        if isinstance(exc, StatementError):
-            raise
-        raise StatementError(
-            "this statement format cannot be read yet", Location(str(path), 1), ", ".join(COLUMNS)
-        ) from None
-
-
-def _looks_canonical(path: Path) -> bool:
-    try:
-        with path.open(encoding="utf-8-sig") as handle:
-            header = handle.readline()
-    except (OSError, UnicodeDecodeError):
-        return False
-    names = {h.strip().lower() for h in header.split(",")}
-    return {"id", "date", "amount", "currency", "label"} <= names
+    """Any supported statement format, detected by content, in file order."""
+    return load_transactions(path)
 
 
 def load_rule_set(paths: Sequence[Path]) -> Rules | None:

@@ -19,6 +19,7 @@ from rich.table import Table
 
 from bankrec.errors import BankrecError, StatementError
 from bankrec.model import Transaction
+from bankrec.statements.loader import load_transactions
 from dsl import Outcome, RuleError, RuleSet, check_examples, load_rules
 
 
@@ -84,28 +85,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def load_statement(path: Path) -> list[Transaction]:
-    """Transactions of a statement in any format the importers know."""
-    from bankrec.statements import canonical
-    from bankrec.statements.loader import load_transactions
-
-    try:
-        return load_transactions(path)
-    except (ImportError, StatementError):
-        # the canonical CSV is always readable, even before every importer is installed
-        if _is_canonical_csv(path):
-            return canonical.read_statement_csv(path)
-        raise
-
-
-def _is_canonical_csv(path: Path) -> bool:
-    from bankrec.statements.canonical import COLUMNS
-
-    try:
-        with path.open(encoding="utf-8-sig") as handle:
-            first = handle.readline()
-    except (OSError, UnicodeDecodeError):
-        return False
-    return tuple(c.strip() for c in first.strip().split(",")) == COLUMNS
+    """Transactions of a statement in any format the importers know, in file order."""
+    return load_transactions(path)
 
 
 @dataclass

@@ -28,14 +28,22 @@ def sniff(head: bytes) -> bool:
         return False
 
 
-def read(path: Path) -> list[Statement]:
-    """One statement per (account, currency); StatementError naming file:line:column."""
+def read(path: Path, *, grouped: bool = True) -> list[Statement]:
+    """One statement per (account, currency); StatementError naming file:line:column.
+
+    ``grouped=False`` keeps every row, in file order, in one statement: for commands that
+    report line by line and do not need the per-account structure.
+    """
     try:
         transactions = read_statement_csv(path)
     except StatementError:
         raise
     except InputError as exc:
         raise StatementError(exc.message, exc.location, exc.expected) from None
+    if not grouped:
+        return [
+            Statement(account="", currency="", transactions=tuple(transactions), source=str(path))
+        ]
     groups: dict[tuple[str, str], list[Transaction]] = {}
     for tx in transactions:
         groups.setdefault((tx.account, tx.currency), []).append(tx)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bankrec.model import Transaction
-from bankrec.statements.registry import read_statements
+from bankrec.statements import canonical_format
+from bankrec.statements.registry import detect, read_statements
 
 
 def load_transactions(path: Path, profile: Path | None = None) -> list[Transaction]:
@@ -15,4 +16,7 @@ def load_transactions(path: Path, profile: Path | None = None) -> list[Transacti
     ``profile`` is a CSV/XLSX mapping profile (YAML) for bank exports in a layout no
     shipped profile recognises.
     """
+    if profile is None and detect(path) is canonical_format:
+        # one statement per account would regroup the rows; keep the order the file has
+        return [t for s in canonical_format.read(path, grouped=False) for t in s.transactions]
     return [t for s in read_statements(path, profile=profile) for t in s.transactions]

@@ -66,3 +66,18 @@ def test_repeated_id_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StatementError) as err:
         canonical_format.read(path)
     assert err.value.location.line == 3 and "repeats" in str(err.value)
+
+
+def test_loader_keeps_file_order_across_accounts(tmp_path: Path) -> None:
+    """Commands that report line by line (match, rules test) must follow the file's order."""
+    from bankrec.statements.loader import load_transactions
+
+    src = tmp_path / "st.csv"
+    src.write_text(
+        "id,date,amount,currency,label,counterparty,iban,reference,account\n"
+        "a,2026-03-01,1.00,EUR,x,,,,ACC1\n"
+        "b,2026-03-01,2.00,EUR,y,,,,ACC2\n"
+        "c,2026-03-02,3.00,EUR,z,,,,ACC1\n",
+        encoding="utf-8",
+    )
+    assert [t.id for t in load_transactions(src)] == ["a", "b", "c"]
