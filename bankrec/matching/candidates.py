@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from bankrec.matching.amounts import minor as to_minor
 from bankrec.matching.amounts import q as quantize
 from bankrec.matching.index import ItemIndex, PartnerHit
 from bankrec.matching.normalize import normalize_number, text_keys
@@ -28,6 +27,8 @@ from bankrec.matching.scoring import (
 )
 from bankrec.matching.subset_sum import find_subsets
 from bankrec.model import Transaction
+
+_NOTHING = ItemEvidence()  # an item found by amount or partner only (immutable, shared)
 
 
 @dataclass(slots=True)
@@ -59,41 +60,42 @@ def gather(
             key, index.partners.display.get(key, rule_party), 100, f"rule {rule_where}"
         )
     items: dict[int, ItemEvidence] = {}
-
-    def usable(i: int) -> bool:
-        item = index.items[i]
-        return item.currency == tx.currency
+    cur = tx.currency
+    currencies = index.currencies
+    numbers = index.numbers
 
     text = f"{tx.reference} {tx.label}"
     for ref in find_references(text):
         for i in index.by_reference.get(ref.value, ()):
-            if usable(i):
+            if currencies[i] == cur:
                 items[i] = ItemEvidence(reference=str(ref))
     for source, field_text in (("reference", tx.reference), ("label", tx.label)):
         for key in text_keys(field_text):
             for i in index.by_number.get(key, ()):
-                if usable(i) and not items.get(i, ItemEvidence()).number:
-                    old = items.get(i, ItemEvidence())
-                    items[i] = ItemEvidence(old.reference, index.items[i].number, source)
+                if currencies[i] == cur:
+                    old = items.get(i, _NOTHING)
+                    if not old.number:
+                        items[i] = ItemEvidence(old.reference, numbers[i], source)
     if rule_invoice:
         key = normalize_number(rule_invoice)
         for i in index.by_number.get(key, ()):
-            if usable(i):
-                old = items.get(i, ItemEvidence())
-                items[i] = ItemEvidence(old.reference, index.items[i].number, f"rule {rule_where}")
-    paid = to_minor(abs(tx.amount), tx.currency)
-    tol = to_minor(cfg.amount_tolerance, tx.currency)
+            if currencies[i] == cur:
+                old = items.get(i, _NOTHING)
+                items[i] = ItemEvidence(old.reference, numbers[i], f"rule {rule_where}")
+    paid = index.minor(abs(tx.amount), cur)
+    tol = index.minor(cfg.amount_tolerance, cur)
+    direction = tx.direction
     same_amount: list[int] = []
     for minor in range(paid - tol, paid + tol + 1):
-        same_amount.extend(index.by_amount.get((tx.currency, tx.direction, minor), ()))
+        same_amount.extend(index.by_amount.get((cur, direction.value, minor), ()))
     if len(same_amount) <= cfg.max_amount_candidates:
         for i in same_amount:
-            items.setdefault(i, ItemEvidence())
-    wmax = to_minor(cfg.writeoff_max, tx.currency)
+            items.setdefault(i, _NOTHING)
+    wmax = index.minor(cfg.writeoff_max, cur)
     for key in ev.partners:
-        near = index.partner_items_between(key, tx.currency, tx.direction, paid - tol, paid + wmax)
+        near = index.partner_items_between(key, cur, direction, paid - tol, paid + wmax)
         for i in near[: cfg.max_partner_items]:
-            items.setdefault(i, ItemEvidence())
+            items.setdefault(i, _NOTHING)
     ev.items = items
     return ev
 
@@ -101,32 +103,37 @@ def gather(
 def score_all(
     tx: Transaction, ev: Evidence, index: ItemIndex, residuals: Mapping[int, Decimal]
 ) -> list[Scored]:
-    """Every scored way to settle ``tx`` given the residuals still open, best first."""
+    """Every scored way to settle ``tx`` given the residuals still open, best first.
+
+    ``residuals`` holds the residual of every item (the assignment's running state).
+    """
     cfg = index.config
     out: list[Scored] = []
     cur, direction = tx.currency, tx.direction
-    paid = to_minor(abs(tx.amount), cur)
-    tol = to_minor(cfg.amount_tolerance, cur)
+    items, directions, partner_key = index.items, index.directions, index.partner_key
+    partners = ev.partners
+    paid = index.minor(abs(tx.amount), cur)
+    tol = index.minor(cfg.amount_tolerance, cur)
     unique_of: dict[str, int | None] = {}  # partner -> its only open item at this amount
     amount_only: list[int] = []
     cited = sorted(
-        index.items[i].number
+        index.numbers[i]
         for i, e in ev.items.items()
-        if (e.number or e.reference) and index.directions[i] is direction
+        if (e.number or e.reference) and directions[i] is direction
     )
     cited_text = ", ".join(cited[:3])
     settled_alone = False
     for i, item_ev in ev.items.items():
-        if index.directions[i] is not direction:
+        if directions[i] is not direction:
             continue
-        if not (item_ev.number or item_ev.reference or index.partner_key[i] in ev.partners):
+        named = bool(item_ev.number or item_ev.reference)
+        hit = partners.get(partner_key[i])
+        if not (named or hit is not None):
             amount_only.append(i)  # scored below only if nothing better turns up
             continue
-        item = index.items[i]
-        residual = residuals.get(i, item.residual)
+        residual = residuals[i]
         if residual <= 0:
             continue
-        hit = ev.partners.get(index.partner_key[i])
         unique = False
         if hit is not None:
             if hit.key not in unique_of:
@@ -135,14 +142,13 @@ def score_all(
                     for j in index.partner_items_between(
                         hit.key, cur, direction, paid - tol, paid + tol
                     )
-                    if residuals.get(j, index.items[j].residual) > 0
+                    if residuals[j] > 0
                 ]
                 unique_of[hit.key] = same[0] if len(same) == 1 else None
             unique = unique_of[hit.key] == i
-        scored = score_item(tx, item, residual, item_ev, hit, unique, cfg, ev.rule, cited_text)
+        scored = score_item(tx, items[i], residual, item_ev, hit, unique, cfg, ev.rule, cited_text)
         if scored is not None:
             out.append(scored)
-            named = bool(item_ev.number or item_ev.reference)
             if (
                 scored.confidence >= cfg.suggest_threshold
                 and not scored.partial
@@ -153,16 +159,14 @@ def score_all(
     # one item settling the amount exactly makes a combination of several unlikely,
     # unless the line names other documents than that item
     if not settled_alone:
-        out.extend(_subsets(tx, ev, index, residuals))
+        out.extend(_subsets(tx, ev, index, residuals, paid, tol))
     if not any(s.confidence >= cfg.suggest_threshold for s in out):
         # an amount alone scores amount + date at most; it matters only as an alternative
         # for a line that would otherwise show nothing, or when rules raise the score
         for i in amount_only:
-            residual = residuals.get(i, index.items[i].residual)
+            residual = residuals[i]
             if residual > 0:
-                scored = score_item(
-                    tx, index.items[i], residual, ItemEvidence(), None, False, cfg, ev.rule
-                )
+                scored = score_item(tx, items[i], residual, _NOTHING, None, False, cfg, ev.rule)
                 if scored is not None:
                     out.append(scored)
     out.sort(key=Scored.sort_key)
@@ -170,38 +174,55 @@ def score_all(
 
 
 def _subsets(
-    tx: Transaction, ev: Evidence, index: ItemIndex, residuals: Mapping[int, Decimal]
+    tx: Transaction,
+    ev: Evidence,
+    index: ItemIndex,
+    residuals: Mapping[int, Decimal],
+    paid: int,
+    tol: int,
 ) -> list[Scored]:
-    """Combinations of one partner's items (credit notes count negative) paid at once."""
+    """Combinations of one partner's items (credit notes count negative) paid at once.
+
+    ``paid`` and ``tol`` are the payment and the amount tolerance in minor units.
+    """
     cfg = index.config
-    cur = tx.currency
-    paid = to_minor(abs(tx.amount), cur)
-    tol = to_minor(cfg.amount_tolerance, cur)
+    cur, direction = tx.currency, tx.direction
+    directions, minor_of = index.directions, index.minor_residual
+    untouched, minors, positive = index.residuals, index.minor_residuals, index.positive
     named: dict[str, list[int]] = {}  # documents named on the line, by partner
     for i, e in ev.items.items():
         if e.number or e.reference:
             named.setdefault(index.partner_key[i], []).append(i)
     out: list[Scored] = []
     for key in sorted(set(ev.partners) | set(named)):
-        cited = sorted(named.get(key, ()), key=lambda i: index.items[i].id)
+        cited = sorted(named.get(key, ()), key=lambda i: index.ids[i])
         # credit notes only take part when the line names them ("minus credit note ...")
         credits = sum(
-            to_minor(residuals.get(i, index.items[i].residual), cur)
-            for i in cited
-            if index.directions[i] is not tx.direction
+            minor_of(i, residuals[i], cur) for i in cited if directions[i] is not direction
         )
+        ceiling = paid + tol + credits
         pool: list[int] = []
+        pooled: set[int] = set()
         values: list[int] = []
         for i in [*cited, *index.partner_items_near(key, cur, tx.date)]:
-            if i in pool or (index.directions[i] is not tx.direction and i not in cited):
+            same_direction = directions[i] is direction
+            if i in pooled or (not same_direction and i not in cited):
                 continue
-            residual = residuals.get(i, index.items[i].residual)
-            if residual <= 0:
-                continue
-            signed = to_minor(residual, cur) * (1 if index.directions[i] is tx.direction else -1)
-            if signed > paid + tol + credits:
+            residual = residuals[i]
+            if residual is untouched[i]:  # the item's own residual: precomputed facts
+                if not positive[i]:
+                    continue
+                signed = minors[i]
+            else:
+                if residual <= 0:
+                    continue
+                signed = minor_of(i, residual, cur)
+            if not same_direction:
+                signed = -signed
+            if signed > ceiling:
                 continue
             pool.append(i)
+            pooled.add(i)
             values.append(signed)
             if len(pool) >= cfg.subset_max_items:
                 break
@@ -221,20 +242,20 @@ def _subsets(
             if not solutions:
                 continue
         chosen = [pool[j] for j in solutions[0]]
-        if not any(index.items[i].kind.direction is tx.direction for i in chosen):
+        if not any(directions[i] is direction for i in chosen):
             continue
-        chosen.sort(key=lambda i: index.items[i].id)
+        chosen.sort(key=lambda i: index.ids[i])
         out.append(
             score_group(
                 tx,
                 [index.items[i] for i in chosen],
-                [quantize(residuals.get(i, index.items[i].residual), cur) for i in chosen],
-                [ev.items.get(i, ItemEvidence()) for i in chosen],
+                [quantize(residuals[i], cur) for i in chosen],
+                [ev.items.get(i, _NOTHING) for i in chosen],
                 ev.partners.get(key),
                 len(solutions) > 1,
                 cfg,
                 ev.rule,
-                ", ".join(sorted(index.items[i].number for j in named.values() for i in j)[:3]),
+                ", ".join(sorted(index.numbers[i] for j in named.values() for i in j)[:3]),
             )
         )
     return out

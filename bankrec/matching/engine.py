@@ -9,9 +9,7 @@ state, so the CLI and an Odoo module call the very same function.
 from __future__ import annotations
 
 import dataclasses
-import gc
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
@@ -101,25 +99,7 @@ def match(
     ``known_ibans`` maps counterparty IBANs to partner names learned from validated
     matches. ``progress`` is called with the number of transactions processed so far.
     """
-    with _gc_paused():
-        return _match(transactions, items, rules, config, known_ibans, progress)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector during a run, restoring its previous state.
-
-    A run creates millions of small acyclic objects (reference counting frees them); the
-    cycle collector would rescan the growing heap again and again, which made 100k lines
-    ~40 % slower. Nothing in a run builds reference cycles that need collecting.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+    return _match(transactions, items, rules, config, known_ibans, progress)
 
 
 def _match(
@@ -163,9 +143,21 @@ def _match(
     evidence: dict[int, Evidence] = {}
 
     def score(t: int, residuals: Mapping[int, Decimal]) -> list[Scored]:
+        """Score line ``t``; its evidence is kept only when it will likely be needed again.
+
+        A line whose best candidate settles in full is nearly always decided in phase 1;
+        only the others (partial payments, weak lines) are rescored against what is left.
+        Keeping every line's evidence alive to the end made the heap, and every full
+        garbage-collector pass over it, much larger. ``gather`` is pure, so a line
+        rescored without kept evidence gets exactly the same evidence again.
+        """
         ev = evidence.get(t)
         if ev is None:
-            ev = evidence[t] = _gather(transactions[t], outcomes[t], index)
+            ev = _gather(transactions[t], outcomes[t], index)
+            scored = score_all(transactions[t], ev, index, residuals)
+            if not scored or scored[0].partial or scored[0].confidence < config.suggest_threshold:
+                evidence[t] = ev
+            return scored
         return score_all(transactions[t], ev, index, residuals)
 
     finished = len(decided)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import heapq
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from rapidfuzz import fuzz, process
 
@@ -30,7 +30,7 @@ from bankrec.matching.normalize import (
 from bankrec.matching.references import parse_reference
 from bankrec.model import Direction, OpenItem
 
-_DOCUMENT_LAG_DAYS = 7  # a document may be dated a few days after the payment it records
+_DOCUMENT_LAG = dt.timedelta(days=7)  # a document may be dated a few days after its payment
 _SUBSET_SCAN = 60  # items of one partner a subset-sum pool is drawn from, at most
 _COMMON_BLOCK = 100  # a word in more names than this narrows little
 _NEAR = 40  # candidate names compared in full per look-up
@@ -64,24 +64,46 @@ class PartnerIndex:
         self._blocks = {b: ids for b, ids in blocks.items() if len(ids) <= _MAX_BLOCK}
         # one run sees the same counterparty spelling many times
         self._name_cache: dict[tuple[str, tuple[int, ...], int], list[tuple[str, int]]] = {}
+        self._near_cache: dict[tuple[str, ...], list[str]] = {}
 
     def _near(self, query: str) -> list[str]:
         """Partner names sharing the most distinctive words with ``query`` (at most _NEAR).
 
         A shared rare word counts more than a shared common one ("COMPAGNIE" is in many
         names, "SCHRIJNWERKERIJ" in few), so boilerplate cannot crowd out the right name.
+        The answer depends only on the blocks the index knows, taken rarest first (then
+        alphabetically, so it never depends on set order), and is cached per run: many
+        labels of one payer differ only in numbers, which are no blocks of any name.
+        The returned list is shared: callers must not change it.
         """
+        index = self._blocks
+        present = tuple(
+            sorted((b for b in _blocks(query) if b in index), key=lambda b: (len(index[b]), b))
+        )
+        cached = self._near_cache.get(present)
+        if cached is None:
+            cached = self._near_cache[present] = self._near_blocks(present)
+        return cached
+
+    def _near_blocks(self, present: tuple[str, ...]) -> list[str]:
         weight: dict[int, float] = defaultdict(float)
-        found = sorted((self._blocks.get(b, ()) for b in _blocks(query)), key=len)
-        for ids in found:
+        for block in present:
+            ids = self._blocks[block]
             if len(ids) > _COMMON_BLOCK and weight:
                 break  # common words only add noise (and time) once rarer ones matched
+            share = 1.0 / len(ids)
             for i in ids:
-                weight[i] += 1.0 / len(ids)
+                weight[i] += share
+        keys = self.keys
         if len(weight) > _NEAR:
-            best = heapq.nsmallest(_NEAR, weight.items(), key=lambda kv: (-kv[1], kv[0]))
-            return [self.keys[i] for i, _ in sorted(best)]
-        return [self.keys[i] for i in sorted(weight)]
+            # the _NEAR heaviest, ties to the lower position: everything above the
+            # _NEAR-th weight, then the first positions at exactly that weight
+            cutoff = sorted(weight.values(), reverse=True)[_NEAR - 1]
+            best = [i for i, w in weight.items() if w > cutoff]
+            ties = sorted(i for i, w in weight.items() if w == cutoff)
+            best.extend(ties[: _NEAR - len(best)])
+            return [keys[i] for i in sorted(best)]
+        return [keys[i] for i in sorted(weight)]
 
     def lookup_name(
         self, raw: str, truncation_lengths: Sequence[int], min_similarity: int
@@ -181,6 +203,8 @@ def _cut_length(key: str, padded: str) -> int:
     when the label goes on with bank wording, a number or nothing (not another name), or
     the cut fell inside a word.
     """
+    if len(key) <= _CUT_PREFIX or f" {key[:_CUT_PREFIX]}" not in padded:
+        return 0  # shortcut: presence is monotonic, so no longer start can be present
     low, high = 0, len(key)
     while low < high:  # longest prefix present (presence is monotonic in the length)
         mid = (low + high + 1) // 2
@@ -255,13 +279,19 @@ class ItemIndex:
         self.by_id = {item.id: i for i, item in enumerate(self.items)}
         self.by_reference: dict[str, list[int]] = defaultdict(list)
         self.by_number: dict[str, list[int]] = defaultdict(list)
-        self.by_amount: dict[tuple[str, Direction, int], list[int]] = defaultdict(list)
+        by_amount: dict[tuple[str, str, int], list[int]] = defaultdict(list)
         self.by_partner: dict[tuple[str, str], list[int]] = defaultdict(list)
         self.partner_key: list[str] = []
+        # per-item facts the hot loops read by position, computed once
         self.directions = [item.kind.direction for item in self.items]
+        self.currencies = [item.currency for item in self.items]
+        self.numbers = [item.number for item in self.items]
+        self.ids = [item.id for item in self.items]
+        self._minor_memo: dict[str, dict[Decimal, int]] = {}
         self.iban_partner: dict[str, str] = {}
         names: dict[str, str] = {}
         keys_of: dict[str, str] = {}  # partner text -> normalised (many items per partner)
+        minors: list[int] = []  # each item's residual in minor units
         for i, item in enumerate(self.items):
             key = keys_of.get(item.partner)
             if key is None:
@@ -279,50 +309,84 @@ class ItemIndex:
                 for number_key in number_keys(item.reference):
                     if i not in self.by_number[number_key]:
                         self.by_number[number_key].append(i)
-            minor = to_minor(item.residual, item.currency)
-            self.by_amount[(item.currency, item.kind.direction, minor)].append(i)
+            minor = self.minor(item.residual, item.currency)
+            minors.append(minor)
+            by_amount[(item.currency, self.directions[i].value, minor)].append(i)
             for iban in item.partner_ibans:
                 self.iban_partner.setdefault(normalize_iban(iban), key)
+        # (currency, direction value, residual in minor units) -> items; tuples of plain
+        # values, which the garbage collector stops tracking (it rescans tracked ones)
+        self.by_amount = {key: tuple(ids) for key, ids in by_amount.items()}
+        # each item's own residual (the very object), its minor units and whether it is open
+        self.residuals = [item.residual for item in self.items]
+        self.minor_residuals = minors
+        self.positive = [item.residual > 0 for item in self.items]
         for iban, partner in sorted((known_ibans or {}).items()):
             key = normalize_name(partner)
             if key:
                 self.iban_partner[normalize_iban(iban)] = key
                 names.setdefault(key, partner)
         # partner items sorted by residual, per direction, for amount-range queries
-        self._partner_residuals: dict[tuple[str, str, Direction], tuple[list[int], list[int]]] = {}
+        # tuples of plain values throughout: the garbage collector stops tracking them
+        self._partner_residuals: dict[tuple[str, str, str], tuple[tuple[int, ...], ...]] = {}
         for (key, currency), ids in self.by_partner.items():
             ids.sort(key=lambda i: (self.items[i].due_date or self.items[i].date, self.items[i].id))
             for direction in Direction:
-                same = [i for i in ids if self.items[i].kind.direction is direction]
+                same = [i for i in ids if self.directions[i] is direction]
                 same.sort(key=lambda i: (self.items[i].residual, self.items[i].id))
-                minors = [to_minor(self.items[i].residual, currency) for i in same]
-                self._partner_residuals[(key, currency, direction)] = (minors, same)
-        self._partner_by_date: dict[tuple[str, str], tuple[list[int], list[dt.date]]] = {}
+                minors = [self.minor_residuals[i] for i in same]
+                self._partner_residuals[(key, currency, direction.value)] = (
+                    tuple(minors),
+                    tuple(same),
+                )
+        self._partner_by_date: dict[tuple[str, str], tuple[tuple[int, ...], tuple[dt.date, ...]]]
+        self._partner_by_date = {}
         for k, ids in self.by_partner.items():
             by_date = sorted(ids, key=lambda i: (self.items[i].date, self.items[i].id))
-            self._partner_by_date[k] = (by_date, [self.items[i].date for i in by_date])
+            self._partner_by_date[k] = (tuple(by_date), tuple(self.items[i].date for i in by_date))
         self.partners = PartnerIndex(names)
+
+    def minor(self, amount: Decimal, currency: str) -> int:
+        """``amount`` in integer minor units of ``currency``, memoised for this run.
+
+        The same residuals are converted again and again (every scoring of every
+        candidate); equal Decimals give equal minor units, so a per-run dictionary is exact.
+        """
+        memo = self._minor_memo.get(currency)
+        if memo is None:
+            memo = self._minor_memo[currency] = {}
+        value = memo.get(amount)
+        if value is None:
+            value = memo[amount] = to_minor(amount, currency)
+        return value
+
+    def minor_residual(self, i: int, residual: Decimal, currency: str) -> int:
+        """:meth:`minor` of item ``i``'s running ``residual``; its untouched residual (the
+        very object the item holds) is read from a table built with the index."""
+        if residual is self.residuals[i]:
+            return self.minor_residuals[i]
+        return self.minor(residual, currency)
 
     def partner_items_between(
         self, partner: str, currency: str, direction: Direction, low: int, high: int
-    ) -> list[int]:
+    ) -> tuple[int, ...]:
         """Items of one partner whose residual (minor units) lies in ``[low, high]``."""
-        minors, ids = self._partner_residuals.get((partner, currency, direction), ([], []))
+        minors, ids = self._partner_residuals.get((partner, currency, direction.value), ((), ()))
         return ids[bisect.bisect_left(minors, low) : bisect.bisect_right(minors, high)]
 
     def partner_items(self, partner: str, currency: str) -> list[int]:
         """Every item of one partner in one currency, oldest due date first."""
         return self.by_partner.get((partner, currency), [])
 
-    def partner_items_near(self, partner: str, currency: str, day: dt.date) -> list[int]:
+    def partner_items_near(self, partner: str, currency: str, day: dt.date) -> tuple[int, ...]:
         """A bounded slice of one partner's items: the latest documents dated up to ``day``.
 
         A payment settles documents that exist already, usually recent ones: the scan
         starts at ``day`` (plus a few days of booking lag) and walks back in document-date
         order, so a partner with thousands of open items costs no more than one with ten.
         """
-        ids, dates = self._partner_by_date.get((partner, currency), ([], []))
-        pos = bisect.bisect_right(dates, day + dt.timedelta(days=_DOCUMENT_LAG_DAYS))
+        ids, dates = self._partner_by_date.get((partner, currency), ((), ()))
+        pos = bisect.bisect_right(dates, day + _DOCUMENT_LAG)
         return ids[max(0, pos - _SUBSET_SCAN) : pos][::-1]
 
     def recognise(self, counterparty: str, label: str, iban: str) -> list[PartnerHit]:

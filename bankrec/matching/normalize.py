@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 
 def _wordset(text: str) -> frozenset[str]:
@@ -35,12 +36,30 @@ BANK_WORDS = _wordset(
 )
 _NON_ALNUM = re.compile(r"[^0-9A-Z]+")
 _TOKEN = re.compile(r"[0-9A-Z]+")
+_NON_DIGIT = re.compile(r"[^0-9]+")
+_NO_DIGITS = str.maketrans("", "", "0123456789")
+
+
+def _digit_count(token: str) -> int:
+    """Digits in an upper-case ASCII letters-and-digits token (most are all one kind)."""
+    if token.isalpha():
+        return 0
+    if token.isdigit():
+        return len(token)
+    return len(token) - len(token.translate(_NO_DIGITS))
 
 
 def fold(text: str) -> str:
     """Upper-case ASCII: accents removed (``Müller`` -> ``MULLER``), ``ß`` -> ``SS``."""
     if text.isascii():
         return text.upper()
+    return _fold_unicode(text)
+
+
+@lru_cache(maxsize=4096)
+def _fold_unicode(text: str) -> str:
+    """The slow path of :func:`fold`, cached: one bank label is folded for its numbers,
+    its partner words and its transfer wording, and a counterparty spelling recurs."""
     text = text.replace("ß", "ss").replace("ẞ", "SS").replace("Æ", "AE").replace("æ", "ae")
     text = text.replace("Œ", "OE").replace("œ", "oe").replace("Ø", "O").replace("ø", "o")
     decomposed = unicodedata.normalize("NFKD", text)
@@ -135,7 +154,7 @@ def number_keys(number: str) -> list[str]:
     """
     whole = normalize_number(number)
     keys = [whole] if is_distinctive(whole) else []
-    digits = "".join(c for c in whole if c.isdigit())
+    digits = _NON_DIGIT.sub("", whole)  # ``whole`` is ASCII letters and digits only
     if digits != whole and is_distinctive(digits) and len(digits) >= 6:
         keys.append(digits)
     return keys
@@ -150,19 +169,27 @@ def text_keys(text: str, max_window: int = 4) -> list[str]:
     if sum(map(str.isdigit, text)) < 3:
         return []  # every key needs three digits
     tokens = number_tokens(text)
-    counts = [sum(map(str.isdigit, t)) for t in tokens]
+    counts = [_digit_count(t) for t in tokens]
     keys: dict[str, None] = {}
-    for start in range(len(tokens)):
+    n = len(tokens)
+    for start in range(n):
         if not counts[start] and len(tokens[start]) > 6:
             continue  # a long plain word never starts a document number
+        if sum(counts[start : start + max_window]) < 3:
+            continue  # no window from here holds the three digits every key needs
         joined = ""
         digits = 0
-        for end in range(start, min(start + max_window, len(tokens))):
-            if end > start and not counts[end] and len(tokens[end]) > 3:
+        for end in range(start, min(start + max_window, n)):
+            token, count = tokens[end], counts[end]
+            if end > start and not count and len(token) > 3:
                 break  # ... nor is a plain word in the middle of one
-            joined += tokens[end]
-            digits += counts[end]
-            if _distinctive(joined, digits) and not _is_date(tokens[start : end + 1]):
+            joined += token
+            digits += count
+            if (
+                _distinctive(joined, digits)
+                # only three tokens can spell a date
+                and not (end - start == 2 and _is_date(tokens[start : end + 1]))
+            ):
                 keys[joined] = None
             if len(joined) > 40:
                 break

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from bankrec.matching.amounts import q as quantize
 from bankrec.matching.config import MatchConfig
@@ -93,9 +94,15 @@ def _partner_reason(hit: PartnerHit, item: OpenItem, points: int) -> str:
 def _date_ok(tx_date: dt.date, item: OpenItem, cfg: MatchConfig) -> bool:
     """Paid no earlier than a week before the document and not long after it fell due."""
     due = item.due_date or item.date
-    return (
-        item.date - dt.timedelta(days=7) <= tx_date <= due + dt.timedelta(days=cfg.date_window_days)
-    )
+    return item.date - _WEEK <= tx_date <= due + _days(cfg.date_window_days)
+
+
+_WEEK = dt.timedelta(days=7)
+
+
+@lru_cache(maxsize=16)
+def _days(days: int) -> dt.timedelta:
+    return dt.timedelta(days=days)
 
 
 def _rule(points: list[str], rule: RuleInfluence) -> int:
@@ -193,6 +200,7 @@ def score_item(
         writeoff=writeoff,
         partial=partial,
         review=review,
+        item_ids=(item.id,),
     )
 
 
@@ -263,6 +271,7 @@ def score_group(
         writeoff=quantize(tx.amount - settled, cur),
         partial=False,
         review=review,
+        item_ids=tuple(a.item_id for a in allocations),
     )
 
 

@@ -38,26 +38,31 @@ def find_subsets(
     found: list[tuple[int, ...]] = []
     steps = 0
     chosen: list[int] = []
+    low, high = target - tolerance, target + tolerance  # |total - target| <= tolerance
 
-    def walk(start: int, total: int) -> bool:
-        """Depth-first search; returns False when the budget or the limit is exhausted."""
+    def walk(start: int, total: int, depth: int) -> bool:
+        """Depth-first search; returns False when the budget or the limit is exhausted.
+
+        ``depth`` is the number of values chosen before this call (``len(chosen)``).
+        """
         nonlocal steps
+        deeper = depth + 1 < max_size
         for i in range(start, n):
             steps += 1
             if steps > max_steps:
                 return False
             new = total + vals[i]
             chosen.append(i)
-            if abs(new - target) <= tolerance and len(chosen) >= 2:
+            if depth and low <= new <= high:
                 found.append(tuple(sorted(order[j] for j in chosen)))
                 if len(found) >= limit:
                     chosen.pop()
                     return False
             if (
-                len(chosen) < max_size
-                and new + pos_after[i + 1] >= target - tolerance
-                and new + neg_after[i + 1] <= target + tolerance
-                and not walk(i + 1, new)
+                deeper
+                and new + pos_after[i + 1] >= low
+                and new + neg_after[i + 1] <= high
+                and not walk(i + 1, new, depth + 1)
             ):
                 chosen.pop()
                 return False
@@ -65,5 +70,5 @@ def find_subsets(
         return True
 
     if n >= 2:
-        walk(0, 0)
+        walk(0, 0, 0)
     return sorted(set(found), key=lambda s: (len(s), s))

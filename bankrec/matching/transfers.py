@@ -82,6 +82,12 @@ def pair_transfers(
                 options.append((-found[0], -_motif(out, inc), gap, i, j, found[1]))
     ids = [t.id for t in transactions]
     options.sort(key=lambda o: (o[0], o[1], o[2], ids[o[3]], ids[o[4]]))
+    # ranks of the options per (score, side, line): a rival shares one side and the score,
+    # so it is found among these instead of by scanning every later option (quadratic)
+    sharing: dict[tuple[int, int, int], list[int]] = defaultdict(list)
+    for rank, option in enumerate(options):
+        sharing[(option[0], 0, option[3])].append(rank)
+        sharing[(option[0], 1, option[4])].append(rank)
     used: set[int] = set()
     contested: set[int] = set()  # lines an equally good rival pairing also wanted
     pairs: list[TransferPair] = []
@@ -94,10 +100,10 @@ def pair_transfers(
             f"{transactions[i].account} -> {transactions[j].account}: "
             f"{-transactions[i].amount} {transactions[i].currency}, {gap} day(s) apart"
         )
+        later = {r for r in (*sharing[(neg, 0, i)], *sharing[(neg, 1, j)]) if r > rank}
         rivals = [
-            o for o in options[rank + 1 :]
-            if o[0] == neg and (o[3] == i) != (o[4] == j)
-            and o[3] not in used and o[4] not in used
+            o for o in (options[r] for r in sorted(later))
+            if (o[3] == i) != (o[4] == j) and o[3] not in used and o[4] not in used
         ]  # fmt: skip
         ambiguous = bool(rivals) or i in contested or j in contested
         if rivals:
