@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bankrec.model import Decision
-from bench.generate_matching import Dataset, generate, load_dataset
+from bench.generate_matching import Dataset, add_size_arguments, generate, load_dataset
 from bench.matchgen.cases import CASE_CLASS, CATALOGUE
 from bench.matchgen.evaluation import (
     TARGET_PRECISION,
@@ -207,12 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.evaluate_matching", description=__doc__.splitlines()[0]
     )
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--transactions", type=int, default=5000)
-    parser.add_argument(
-        "--items", type=int, default=None,
-        help="open items, default 1.5 × transactions (more when the cases need more)",
-    )  # fmt: skip
+    add_size_arguments(parser)
     parser.add_argument("--data", type=Path, help="evaluate a generated directory instead")
     parser.add_argument("--config", type=Path, help="MatchConfig YAML")
     parser.add_argument("--no-rules", action="store_true", help="match without the rules")

@@ -216,17 +216,22 @@ def load_dataset(directory: Path) -> Dataset:
     return Dataset(transactions, items, truth, rules_text, known, {"source": str(directory)})
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Command line entry point."""
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.generate_matching", description=__doc__.splitlines()[0]
-    )
+def add_size_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--seed``, ``--transactions`` and ``--items``: what to generate, for every bench CLI."""
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--transactions", type=int, default=5000)
     parser.add_argument(
         "--items", type=int, default=None,
         help="open items, default 1.5 × transactions (more when the cases need more)",
     )  # fmt: skip
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.generate_matching", description=__doc__.splitlines()[0]
+    )
+    add_size_arguments(parser)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     data = generate(args.seed, args.transactions, args.items)
