@@ -3,7 +3,6 @@ variants, every real sample, and fuzzing (only StatementError may escape)."""
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +16,7 @@ from bankrec.statements import cfonb120
 from bankrec.statements.registry import detect
 from tests.statements.build_fixed_fixtures import cfonb_fr
 from tests.statements.fixedrecords import cfonb_amount
+from tests.statements.fuzzing import read_fuzzed
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "cfonb120" / "fr-two-accounts.txt"
 
@@ -165,13 +165,7 @@ def test_every_real_sample_is_covered(samples: Path) -> None:
 
 
 def _read_bytes(data: bytes) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "fuzz.txt"
-        path.write_bytes(data)
-        try:
-            cfonb120.read(path)
-        except StatementError as exc:
-            assert exc.location.file == str(path)
+    read_fuzzed(cfonb120.read, data, "fuzz.txt")
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -3,7 +3,6 @@ every real sample, and fuzzing (only StatementError may escape)."""
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -16,6 +15,7 @@ from bankrec.errors import StatementError
 from bankrec.statements import cfonb120, coda
 from bankrec.statements.registry import detect
 from tests.statements.build_fixed_fixtures import BUILT, coda_be
+from tests.statements.fuzzing import read_fuzzed
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "coda" / "be-two-accounts.cod"
 
@@ -201,13 +201,7 @@ def test_real_globalisation_sample_imports_bank_details_not_totals(samples: Path
 
 
 def _read_bytes(data: bytes) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "fuzz.cod"
-        path.write_bytes(data)
-        try:
-            coda.read(path)
-        except StatementError as exc:
-            assert exc.location.file == str(path)
+    read_fuzzed(coda.read, data, "fuzz.cod")
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from hypothesis import strategies as st
 from bankrec.errors import StatementError
 from bankrec.model import Statement
 from bankrec.statements import mt940
+from tests.statements.fuzzing import read_fuzzed
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "mt940"
 
@@ -395,13 +395,7 @@ def test_real_hungarian_sample_decodes_dos_codepage(samples: Path) -> None:
 
 
 def _read_bytes(data: bytes) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "fuzz.sta"
-        path.write_bytes(data)
-        try:
-            mt940.read(path)
-        except StatementError as exc:
-            assert exc.location.file == str(path)
+    read_fuzzed(mt940.read, data, "fuzz.sta")
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tempfile
 import warnings
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +16,7 @@ from ofxtools.Parser import OFXTree
 
 from bankrec.errors import StatementError
 from bankrec.statements import ofx
+from tests.statements.fuzzing import read_fuzzed
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ofx"
 
@@ -285,13 +285,7 @@ def test_real_samples_agree_with_ofxtools(samples: Path) -> None:
 
 
 def _read_bytes(data: bytes) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "fuzz.ofx"
-        path.write_bytes(data)
-        try:
-            ofx.read(path)
-        except StatementError as exc:
-            assert exc.location.file == str(path)
+    read_fuzzed(ofx.read, data, "fuzz.ofx")
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
