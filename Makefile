@@ -19,8 +19,8 @@ demo: $(STAMP)
 		--rules rules/ --json out/demo.json --html out/demo.html --csv out/demo-review.csv
 
 lint: $(STAMP)
-	$(BIN)/ruff check dsl bankrec connectors tests bench
-	$(BIN)/ruff format --check dsl bankrec connectors tests bench
+	$(BIN)/ruff check dsl bankrec connectors tests bench addon
+	$(BIN)/ruff format --check dsl bankrec connectors tests bench addon
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from bankrec.matching import MatchConfig, match
 from bankrec.model import Decision, OpenItem, Status, Transaction
+from connectors.odoo.errors import ConnectorError
 from connectors.odoo.plan import LinePlan, Refusal, WriteConfig, is_writable
 from connectors.odoo.reader import (
     Currencies,
@@ -21,7 +22,7 @@ from connectors.odoo.reader import (
     read_statement_lines,
 )
 from connectors.odoo.transport import OdooTransport
-from connectors.odoo.writer import LineOutcome, OdooWriter
+from connectors.odoo.writer import ADDON_MODULE, LineOutcome, OdooWriter, addon_installed
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class SyncReport:
     outcomes: list[LineOutcome] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
     addon_needed: int = 0
+    addon_used: bool = False
     dry_run: bool = False
     rpc_calls: int = 0
 
@@ -83,11 +85,15 @@ def sync(
     *,
     progress: Progress | None = None,
     hook: Callable[[str, LinePlan], None] | None = None,
+    use_addon: bool | None = None,
 ) -> SyncReport:
     """Match the journal's unreconciled lines with Odoo's open items and write back the sure ones.
 
     ``rules`` is a ``dsl.RuleSet`` (or anything with ``evaluate(fields)``); ``dry_run``
     reads and plans but writes nothing (the plans are in ``report.planned``).
+    ``use_addon``: write through the bankrec add-on's batched server method (one call per
+    batch of lines, each line atomic on the server) when it is installed (``None``, the
+    default, asks Odoo), always (``True``: refused when absent) or never (``False``).
     """
     config = config or SyncConfig()
     report = SyncReport(dry_run=dry_run)
@@ -95,6 +101,12 @@ def sync(
     currencies = Currencies(client)
     journal = find_journal(client, journal_code, currencies)
     writer = OdooWriter(client, journal, currencies, config.write, hook=hook)
+    writer.use_addon = addon_installed(client) if use_addon is None else use_addon
+    if writer.use_addon and use_addon and not addon_installed(client):
+        raise ConnectorError(
+            f"the {ADDON_MODULE} add-on is not installed on this Odoo (asked to use it)"
+        )
+    report.addon_used = writer.use_addon
     if not dry_run:
         report.recovered = len(writer.recover())
 

@@ -9,6 +9,7 @@ imports Odoo; it only starts it, so the connector stays an external client.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -17,6 +18,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -50,6 +52,24 @@ class OdooKit:
         return [str(self.python), str(self.path / "odoo-bin"), "-c", str(self.conf), *args]
 
 
+@dataclass(frozen=True)
+class ModuleTestResult:
+    """Counts from Odoo's ``N failed, M error(s) of T tests`` line (``None``: no such line)."""
+
+    failed: int | None
+    errors: int | None
+    total: int | None
+    log: str
+
+    @classmethod
+    def parse(cls, text: str) -> ModuleTestResult:
+        found = re.findall(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests", text)
+        if not found:
+            return cls(None, None, None, text)
+        failed, errors, total = (int(x) for x in found[-1])
+        return cls(failed, errors, total, text)
+
+
 def missing_settings(env: dict[str, str] | None = None) -> list[str]:
     """Which of ODOO_PYTHON / ODOO_PATH / ODOO_CONF are unset or point at nothing."""
     env = dict(os.environ) if env is None else env
@@ -72,9 +92,24 @@ def free_port() -> int:
 class LocalOdoo:
     """One fresh database served by one ``odoo-bin`` process; use as a context manager."""
 
-    def __init__(self, kit: OdooKit, *, db: str | None = None, log: Path | None = None) -> None:
+    def __init__(
+        self,
+        kit: OdooKit,
+        *,
+        db: str | None = None,
+        log: Path | None = None,
+        template: str | None = None,
+        addons: Sequence[Path] = (),
+        install: Sequence[str] = (),
+    ) -> None:
+        """``template``: copy that database (``createdb -T``) instead of installing
+        ``account``; ``addons``: extra addons folders; ``install``: modules to install on
+        top (e.g. the bankrec add-on)."""
         self.kit = kit
         self.db = db or f"bankrec_test_{uuid.uuid4().hex[:10]}"
+        self.template = template
+        self.addons = tuple(addons)
+        self.install = tuple(install)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log or Path(f"/tmp/{self.db}.log")
@@ -95,11 +130,26 @@ class LocalOdoo:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _odoo_bin(self, *args: str) -> list[str]:
+        if not self.addons:
+            return self.kit.odoo_bin(*args)
+        paths = [_conf_value(self.kit.conf, "addons_path"), *(str(a) for a in self.addons)]
+        return self.kit.odoo_bin("--addons-path", ",".join(p for p in paths if p), *args)
+
     def create_database(self, timeout: float = 600) -> None:
-        """``-i account`` with demo data on a new database (about 45 s)."""
+        """``-i account`` with demo data on a new database (about 45 s), or a copy of
+        ``template``; then the ``install`` modules."""
+        if self.template:
+            self._created = True
+            copy_database(self.kit, self.template, self.db)
+            modules = list(self.install)
+        else:
+            modules = ["account", *self.install]
+        if not modules:
+            return
         with self.log.open("ab") as log:
             result = subprocess.run(
-                self.kit.odoo_bin("-d", self.db, "-i", "account", "--stop-after-init"),
+                self._odoo_bin("-d", self.db, "-i", ",".join(modules), "--stop-after-init"),
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 timeout=timeout,
@@ -109,11 +159,39 @@ class LocalOdoo:
         if result.returncode != 0:
             raise ConnectorError(f"creating Odoo database {self.db} failed; see {self.log}")
 
+    def run_module_tests(self, module: str, timeout: float = 900) -> ModuleTestResult:
+        """Run a module's own Odoo tests on this database (``-u module --test-enable``);
+        call it while the server is stopped. The counts come from Odoo's result line."""
+        start = self.log.stat().st_size if self.log.exists() else 0
+        with self.log.open("ab") as log:
+            subprocess.run(
+                self._odoo_bin(
+                    "-d",
+                    self.db,
+                    "-u",
+                    module,
+                    "--test-enable",
+                    "--test-tags",
+                    f"/{module}",
+                    "--stop-after-init",
+                    "--http-port",
+                    str(self.port),
+                ),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                timeout=timeout,
+                check=False,
+            )
+        with self.log.open("rb") as log:
+            log.seek(start)
+            text = log.read().decode("utf-8", "replace")
+        return ModuleTestResult.parse(text)
+
     def start(self, timeout: float = 120) -> None:
         """Serve the database on 127.0.0.1 and wait until /web/login answers."""
         self._log_file = self.log.open("ab")
         self._proc = subprocess.Popen(
-            self.kit.odoo_bin(
+            self._odoo_bin(
                 "-d",
                 self.db,
                 "--http-interface",
@@ -180,19 +258,50 @@ class LocalOdoo:
         """Drop the database and its filestore (``dropdb``; Odoo is stopped first)."""
         if not self._created:
             return
-        dropdb = shutil.which("dropdb")
-        if dropdb:
-            subprocess.run(
-                [dropdb, "--if-exists", self.db], capture_output=True, timeout=120, check=False
-            )
-        data_dir = _conf_value(self.kit.conf, "data_dir")
-        if data_dir:
-            shutil.rmtree(Path(data_dir) / "filestore" / self.db, ignore_errors=True)
+        drop_database(self.kit, self.db)
         self._created = False
 
     def close(self) -> None:
         self.stop()
         self.drop_database()
+
+
+def database_exists(name: str) -> bool:
+    """Whether PostgreSQL has a database of that name (``psql -l``)."""
+    psql = shutil.which("psql")
+    if not psql:
+        return False
+    out = subprocess.run(
+        [psql, "-lqtA", "-F", "|"], capture_output=True, text=True, timeout=60, check=False
+    ).stdout
+    return any(row.split("|", 1)[0] == name for row in out.splitlines())
+
+
+def copy_database(kit: OdooKit, source: str, target: str) -> None:
+    """``createdb -T source target`` plus the filestore: a seeded database in seconds."""
+    createdb = shutil.which("createdb")
+    if not createdb:
+        raise ConnectorError("createdb not found: PostgreSQL client tools are needed")
+    result = subprocess.run(
+        [createdb, "-T", source, target], capture_output=True, text=True, timeout=600, check=False
+    )
+    if result.returncode != 0:
+        raise ConnectorError(f"copying database {source} failed: {result.stderr.strip()}")
+    data_dir = _conf_value(kit.conf, "data_dir")
+    if data_dir and (Path(data_dir) / "filestore" / source).is_dir():
+        shutil.copytree(
+            Path(data_dir) / "filestore" / source, Path(data_dir) / "filestore" / target
+        )
+
+
+def drop_database(kit: OdooKit, name: str) -> None:
+    """``dropdb --if-exists`` and the database's filestore."""
+    dropdb = shutil.which("dropdb")
+    if dropdb:
+        subprocess.run([dropdb, "--if-exists", name], capture_output=True, timeout=120, check=False)
+    data_dir = _conf_value(kit.conf, "data_dir")
+    if data_dir:
+        shutil.rmtree(Path(data_dir) / "filestore" / name, ignore_errors=True)
 
 
 def _conf_value(conf: Path, key: str) -> str:

@@ -46,6 +46,49 @@ from connectors.odoo.transport import OdooTransport
 
 RECONCILABLE_TYPES = ["asset_receivable", "liability_payable"]
 BATCH = 200  # lines whose state is re-read in one go before writing them
+ADDON_MODULE = "account_bank_reconcile_api"
+ADDON_MODEL = "account.bank.statement.line"
+ADDON_APPLY = "bankrec_apply"  # the add-on's batched, value-returning write-back method
+
+
+def addon_installed(transport: OdooTransport) -> bool:
+    """Whether the bankrec add-on is installed on this Odoo (one read)."""
+    return bool(
+        transport.execute_kw(
+            "ir.module.module",
+            "search_count",
+            [[("name", "=", ADDON_MODULE), ("state", "=", "installed")]],
+        )
+    )
+
+
+def addon_instruction(planned: LinePlan, state: LineState) -> dict[str, Any]:
+    """One line's plan as the add-on's ``bankrec_apply`` takes it: plain JSON-able values,
+    amounts as decimal strings (exact), and the state the plan was made on, which the server
+    checks before writing so a line booked meanwhile is skipped, never booked twice."""
+    if state.suspense is None or state.liquidity is None:
+        raise ValueError("the statement line has no suspense line to rewrite")
+    return {
+        "key": planned.transaction_id,
+        "line_id": state.line_id,
+        "suspense_id": state.suspense.id,
+        "suspense_amount": str(state.suspense.amount),
+        "partner_id": planned.partner_id or False,
+        # transfer: the label of the other side's item to pair with, once it is booked
+        "transfer": f"{TRANSFER_MARK} {planned.transaction_id}"
+        if planned.booking is Booking.TRANSFER
+        else False,
+        "counterparts": [
+            {
+                "account_id": cp.account_id,
+                "amount": str(cp.amount),
+                "name": cp.name,
+                "partner_id": cp.partner_id or False,
+                "reconcile_with": cp.reconcile_with or False,
+            }
+            for cp in planned.counterparts
+        ],
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +133,7 @@ class OdooWriter:
         self.currencies = currencies
         self.config = config or WriteConfig()
         self.hook = hook
+        self.use_addon = False  # write through the add-on's ``bankrec_apply`` (see sync)
         self._accounts: Accounts | None = None
 
     # ------------------------------------------------------------------ import
@@ -169,7 +213,11 @@ class OdooWriter:
 
     def undo(self, line_ids: Sequence[int]) -> None:
         """Undo the reconciliation of statement lines: invoices back to their state before,
-        the line back to bank + suspense (Odoo's own ``action_undo_reconciliation``)."""
+        the line back to bank + suspense (Odoo's own ``action_undo_reconciliation``; through
+        the add-on's value-returning ``bankrec_undo`` when it is used)."""
+        if self.use_addon:
+            self.t.execute_kw(ADDON_MODEL, "bankrec_undo", [list(line_ids)])
+            return
         self.t.execute_kw(
             "account.bank.statement.line", "action_undo_reconciliation", [list(line_ids)]
         )
@@ -378,7 +426,13 @@ class OdooWriter:
         outcomes: list[LineOutcome] = []
         for start in range(0, len(decisions), BATCH):
             batch = decisions[start : start + BATCH]
-            for state, planned in self.plan_decisions(batch, refs, item_signs=item_signs):
+            planned_batch = self.plan_decisions(batch, refs, item_signs=item_signs)
+            if self.use_addon:
+                outcomes.extend(self.execute_with_addon(planned_batch))
+                if progress:
+                    progress(len(batch))
+                continue
+            for state, planned in planned_batch:
                 if state is None:
                     assert isinstance(planned, Refusal)
                     outcomes.append(LineOutcome(planned.transaction_id, "refused", planned.reason))
@@ -425,6 +479,67 @@ class OdooWriter:
             "reconciled" if planned.booking in (Booking.PAYMENT, Booking.TRANSFER) else "booked"
         )
         return LineOutcome(planned.transaction_id, action, "", state.line_id, planned)
+
+    def execute_with_addon(
+        self, planned_batch: Sequence[tuple[LineState | None, LinePlan | Refusal]]
+    ) -> list[LineOutcome]:
+        """Write a planned batch in ONE call to the add-on's ``bankrec_apply``.
+
+        The server applies each line in its own savepoint (rewrite, reconciles, transfer
+        pairing), so a failing line is rolled back alone and reported; it re-checks each
+        line's suspense item first and skips lines booked since they were planned.
+        """
+        outcomes: dict[int, LineOutcome] = {}
+        instructions: list[dict[str, Any]] = []
+        sent: list[tuple[int, LinePlan, LineState]] = []
+        for index, (state, planned) in enumerate(planned_batch):
+            if state is None or isinstance(planned, Refusal) or planned.skip:
+                if state is None:
+                    assert isinstance(planned, Refusal)
+                    outcomes[index] = LineOutcome(planned.transaction_id, "refused", planned.reason)
+                else:
+                    outcomes[index] = self.execute(planned, state)  # writes nothing
+                continue
+            instructions.append(addon_instruction(planned, state))
+            sent.append((index, planned, state))
+        if instructions:
+            try:
+                results = self.t.execute_kw(ADDON_MODEL, ADDON_APPLY, [instructions])
+            except ConnectorError as exc:
+                for index, planned, state in sent:
+                    outcomes[index] = LineOutcome(
+                        planned.transaction_id, "error", str(exc), state.line_id, planned
+                    )
+                results = []
+            by_key = {r.get("key"): r for r in results}
+            for index, planned, state in sent:
+                if index in outcomes:
+                    continue
+                r = by_key.get(planned.transaction_id)
+                if r is None:
+                    outcomes[index] = LineOutcome(
+                        planned.transaction_id,
+                        "error",
+                        "no answer from the add-on",
+                        state.line_id,
+                        planned,
+                    )
+                    continue
+                status = r.get("status")
+                if status == "done":
+                    action = (
+                        "reconciled"
+                        if planned.booking in (Booking.PAYMENT, Booking.TRANSFER)
+                        else "booked"
+                    )
+                elif status == "skipped":
+                    action = "skipped"
+                else:
+                    action = "error"
+                outcomes[index] = LineOutcome(
+                    planned.transaction_id, action, r.get("message") or "", state.line_id, planned
+                )
+        return [outcomes[i] for i in range(len(planned_batch))]
 
     def _reconcile(self, planned: LinePlan, state: LineState) -> None:
         pairs = planned.reconciles

@@ -11,7 +11,7 @@ import pytest
 
 from bankrec.model import Booking, Transaction
 from connectors.odoo.errors import ConnectorError, OdooUserError
-from connectors.odoo.plan import Counterpart, LinePlan, LineState, MoveLine
+from connectors.odoo.plan import Counterpart, LinePlan, LineState, MoveLine, Refusal
 from connectors.odoo.reader import BankJournal, Currencies
 from connectors.odoo.writer import OdooWriter
 from tests.connectors.fakes import FakeTransport
@@ -134,3 +134,77 @@ def test_rewrite_that_does_not_match_the_plan_is_undone() -> None:
     outcome = w.execute(plan, state)
     assert outcome.action == "error"
     assert "reconcile" not in calls and calls[-1] == "action_undo_reconciliation"
+
+
+def _pristine(line_id: int, amount: str) -> LineState:
+    return LineState(
+        line_id,
+        line_id * 10,
+        Decimal(amount),
+        "EUR",
+        MoveLine(line_id * 100, 41, Decimal(amount)),
+        MoveLine(line_id * 100 + 1, 43, -Decimal(amount)),
+    )
+
+
+def _payment(tid: str, line_id: int, amount: str, booking: Booking = Booking.PAYMENT) -> LinePlan:
+    cp = Counterpart(6, -Decimal(amount), f"bankrec: {tid}", 7, reconcile_with=line_id + 500)
+    return LinePlan(tid, line_id, line_id * 10, booking, (cp,), 7)
+
+
+def test_addon_batch_is_one_call_with_exact_amounts_and_maps_each_answer() -> None:
+    sent: list[Any] = []
+
+    def handler(model: str, method: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        assert (model, method) == ("account.bank.statement.line", "bankrec_apply")
+        sent.extend(args[0])
+        return [
+            {"key": "T1", "status": "done", "message": ""},
+            {"key": "T2", "status": "skipped", "message": "the line changed"},
+            {"key": "T3", "status": "error", "message": "not open any more"},
+        ]  # T4 gets no answer
+
+    w, t = writer(handler)
+    w.use_addon = True
+    planned = [
+        (_pristine(1, "100.10"), _payment("T1", 1, "100.10")),
+        (_pristine(2, "5.00"), _payment("T2", 2, "5.00")),
+        (_pristine(3, "7.00"), _payment("T3", 3, "7.00")),
+        (_pristine(4, "8.00"), _payment("T4", 4, "8.00", Booking.TRANSFER)),
+        (None, Refusal("T5", "not a line of this journal")),
+    ]
+    outcomes = w.execute_with_addon(planned)
+    assert [(o.transaction_id, o.action) for o in outcomes] == [
+        ("T1", "reconciled"),
+        ("T2", "skipped"),
+        ("T3", "error"),
+        ("T4", "error"),
+        ("T5", "refused"),
+    ]
+    assert outcomes[3].message == "no answer from the add-on"
+    assert t.calls["account.bank.statement.line.bankrec_apply"] == 1
+    assert not t.calls["account.move.write"] and not t.calls["account.move.line.reconcile"]
+    first = sent[0]
+    assert first["suspense_id"] == 101 and first["suspense_amount"] == "-100.10"
+    assert first["counterparts"][0]["amount"] == "-100.10"  # a decimal string, not a float
+    assert first["counterparts"][0]["reconcile_with"] == 501
+    assert first["transfer"] is False
+    assert sent[3]["transfer"] == "bankrec-transfer: T4"
+
+
+def test_addon_call_failing_reports_every_line_of_the_batch_and_writes_nothing_else() -> None:
+    def handler(model: str, method: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        raise OdooUserError("Odoo refused the operation: access denied")
+
+    w, t = writer(handler)
+    w.use_addon = True
+    outcomes = w.execute_with_addon(
+        [
+            (_pristine(1, "1.00"), _payment("T1", 1, "1.00")),
+            (_pristine(2, "2.00"), _payment("T2", 2, "2.00")),
+        ]
+    )
+    assert [o.action for o in outcomes] == ["error", "error"]
+    assert all("access denied" in o.message for o in outcomes)
+    assert t.calls["account.bank.statement.line.bankrec_apply"] == 1
+    assert not t.calls["account.move.write"] and not t.calls["account.move.line.reconcile"]

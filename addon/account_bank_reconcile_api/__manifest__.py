@@ -1,0 +1,16 @@
+# Copyright 2026 bankrec contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Bank Reconciliation API (bankrec)",
+    "summary": "Public, batched, atomic RPC methods to reconcile, write off, book and undo "
+    "bank statement lines",
+    "version": "17.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/bankrec/bankrec",
+    "author": "bankrec contributors",
+    "license": "LGPL-3",
+    "depends": ["account"],
+    "data": [],
+    "installable": True,
+    "application": False,
+}

@@ -1,0 +1,123 @@
+"""The bankrec add-on (addon/account_bank_reconcile_api) on a REAL Odoo 17, and the
+connector writing through it.
+
+One database per session with ``account``, demo data and the add-on (about 50 s). The
+add-on's own Odoo tests (TransactionCase, post_install) run on it first; then it is
+served and the connector's sync is checked to use the add-on's batched method. Skips with
+one line when no Odoo 17 is configured (ODOO_PYTHON / ODOO_PATH / ODOO_CONF).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from bankrec.model import Allocation, Booking, Decision, Status
+from connectors.odoo.errors import ConnectorError
+from connectors.odoo.reader import read_statement_lines
+from connectors.odoo.sync import sync
+from connectors.odoo.testserver import LocalOdoo, ModuleTestResult
+from tests.connectors.books import Books
+
+pytestmark = pytest.mark.odoo
+
+
+def test_the_addons_own_odoo_tests_pass(odoo_addon: tuple[LocalOdoo, ModuleTestResult]) -> None:
+    _server, result = odoo_addon
+    assert result.total is not None, "Odoo printed no test result line; see the server log"
+    assert result.total >= 9
+    assert (result.failed, result.errors) == (0, 0), result.log[-4000:]
+
+
+def test_sync_writes_through_the_addon_in_one_call_and_runs_again_idempotently(
+    odoo_addon: tuple[LocalOdoo, ModuleTestResult],
+) -> None:
+    server, _ = odoo_addon
+    books = Books(server)
+    p = books.partner("Gletscher Bergbahnen AG")
+    invoices = [books.invoice(p, f"{250 + 7 * k}.40") for k in range(5)]
+    books.writer().import_transactions(
+        [
+            books.tx(f"A{k}", f"{250 + 7 * k}.40", f"Zahlung {name}", "Gletscher Bergbahnen AG")
+            for k, (_i, name) in enumerate(invoices)
+        ]
+    )
+    moves = [i for i, _ in invoices]
+    books.t.calls.clear()
+    report = sync(books.t, books.code)
+    assert report.addon_used
+    assert report.reconciled == 5 and not report.errors
+    assert books.t.calls["account.bank.statement.line.bankrec_apply"] == 1
+    assert books.t.calls["account.move.write"] == 0
+    assert books.t.calls["account.move.line.reconcile"] == 0
+    assert books.states(moves) == [("paid", 0.0)] * 5
+    assert all(ln["is_reconciled"] for ln in books.lines())
+
+    partials = books.partials()
+    again = sync(books.t, books.code)
+    assert again.reconciled == 0 and books.partials() == partials
+
+    writer = books.writer()
+    writer.use_addon = True
+    line_ids = [
+        ln["id"]
+        for ln in books.t.execute_kw(
+            "account.bank.statement.line",
+            "search_read",
+            [[("journal_id", "=", books.journal_id)]],
+            {"fields": ["id"]},
+        )
+    ]
+    writer.undo(line_ids)
+    assert [s for s, _ in books.states(moves)] == ["not_paid"] * 5
+
+
+def test_a_line_booked_after_planning_is_skipped_by_the_server(
+    odoo_addon: tuple[LocalOdoo, ModuleTestResult],
+) -> None:
+    server, _ = odoo_addon
+    books = Books(server, "jsonrpc")
+    p = books.partner("Hafen Logistik GmbH")
+    (i1, n1), (i2, n2) = books.invoice(p, "410.00"), books.invoice(p, "90.00")
+    writer = books.writer()
+    writer.import_transactions(
+        [books.tx("S1", "410.00", n1, "Hafen Logistik"), books.tx("S2", "95.00", n2, "Hafen")]
+    )
+    _t, refs, _ = read_statement_lines(books.t, writer.journal, writer.currencies)
+    decisions = [
+        Decision(
+            "S1",
+            Status.RECONCILED,
+            97,
+            (Allocation(str(i1), Decimal("410.00")),),
+            booking=Booking.PAYMENT,
+        ),
+        # 95.00 against a 90.00 invoice with no write-off account: refused client-side
+        Decision(
+            "S2",
+            Status.RECONCILED,
+            97,
+            (Allocation(str(i2), Decimal("90.00")),),
+            booking=Booking.PAYMENT,
+        ),
+    ]
+    planned = writer.plan_decisions(decisions, refs, item_signs={str(i1): 1, str(i2): 1})
+    # someone books S1 by hand (plain RPC path) between our planning and our write
+    plain = books.writer()
+    (first,) = plain.write_decisions(decisions[:1], refs, item_signs={str(i1): 1})
+    assert first.action == "reconciled"
+    partials = books.partials()
+    writer.use_addon = True
+    outcomes = writer.execute_with_addon(planned)
+    assert [o.action for o in outcomes] == ["skipped", "refused"]
+    assert "changed since it was planned" in outcomes[0].message
+    assert "write-off" in outcomes[1].message
+    assert books.partials() == partials  # the same money was not reconciled twice
+    assert books.states([i1, i2]) == [("paid", 0.0), ("not_paid", 90.0)]
+
+
+def test_asking_for_the_addon_where_it_is_not_installed_is_a_clear_error(odoo: LocalOdoo) -> None:
+    books = Books(odoo)
+    with pytest.raises(ConnectorError, match="add-on is not installed"):
+        sync(books.t, books.code, use_addon=True)
