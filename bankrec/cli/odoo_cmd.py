@@ -58,6 +58,22 @@ def register(sub: Any) -> None:
     sync_p.add_argument(
         "--expense-account", default="", metavar="CODE", help="default expense account"
     )
+    addon = sync_p.add_mutually_exclusive_group()
+    addon.add_argument(
+        "--addon",
+        dest="use_addon",
+        action="store_const",
+        const=True,
+        default=None,
+        help="write through the bankrec add-on (error when it is not installed)",
+    )
+    addon.add_argument(
+        "--no-addon",
+        dest="use_addon",
+        action="store_const",
+        const=False,
+        help="write over plain RPC even when the add-on is installed",
+    )
     sync_p.set_defaults(handler=run_sync)
 
     imp = odoo_sub.add_parser(
@@ -141,7 +157,15 @@ def run_sync(args: argparse.Namespace) -> int:
     )
     client = _connect(args)
     with _progress() as progress:
-        report = sync(client, args.journal, rules, config, args.dry_run, progress=progress)
+        report = sync(
+            client,
+            args.journal,
+            rules,
+            config,
+            args.dry_run,
+            progress=progress,
+            use_addon=args.use_addon,
+        )
     if args.dry_run:
         print(f"dry run: {len(report.planned)} lines would be written, nothing was written")
         for p in report.planned:
@@ -161,10 +185,15 @@ def run_sync(args: argparse.Namespace) -> int:
     print(
         f"read {report.read} lines and {report.items} open items: matched {report.matched}, "
         f"reconciled {report.reconciled}, suggested {report.suggested}, left {report.left}, "
-        f"errors {len(report.errors)}" + (" (dry run)" if args.dry_run else "")
+        f"errors {len(report.errors)}"
+        + (" (dry run)" if args.dry_run else "")
+        + ("; written through the bankrec add-on" if report.addon_used and not args.dry_run else "")
     )
-    if report.addon_needed:
-        print(f"{report.addon_needed} lines need the bankrec Odoo add-on to be written")
+    if report.foreign_currency:
+        print(
+            f"{report.foreign_currency} lines left for Odoo: currencies differ "
+            "(bankrec does not book exchange differences)"
+        )
     return 1 if report.errors else 0
 
 

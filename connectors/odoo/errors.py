@@ -35,7 +35,3 @@ class OdooUserError(ConnectorError):
 
 class OdooServerError(ConnectorError):
     """Any other server-side failure."""
-
-
-class AddonRequiredError(ConnectorError):
-    """The decision cannot be written safely over plain RPC; the bankrec add-on is needed."""

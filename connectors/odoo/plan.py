@@ -170,7 +170,7 @@ class Refusal:
 
     transaction_id: str
     reason: str
-    addon_needed: bool = False
+    foreign_currency: bool = False  # refused because currencies differ
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,9 +214,9 @@ def plan_line(
     if state.foreign_currency:
         return Refusal(
             tid,
-            "the line is in a foreign currency: exchange differences cannot be booked safely "
-            "over plain RPC; the bankrec add-on is needed",
-            addon_needed=True,
+            "the line is in a foreign currency: bankrec does not book exchange differences "
+            "(Odoo posts them only through internal methods); reconcile it in Odoo",
+            foreign_currency=True,
         )
     booking = _booking(decision)
     if booking is Booking.PAYMENT:
@@ -272,8 +272,8 @@ def _plan_payment(
             return Refusal(
                 tid,
                 f"item {lines[0].number} is in {lines[0].currency}, the line in {state.currency}: "
-                "cross-currency reconciliation needs the bankrec add-on",
-                addon_needed=True,
+                "bankrec does not book the exchange difference; reconcile it in Odoo",
+                foreign_currency=True,
             )
         if alloc.amount <= 0:
             return Refusal(tid, f"allocation to {lines[0].number} is not positive")

@@ -67,7 +67,7 @@ class SyncReport:
     suggestions: list[tuple[str, str]] = field(default_factory=list)  # (tx id, what and how sure)
     outcomes: list[LineOutcome] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
-    addon_needed: int = 0
+    foreign_currency: int = 0
     addon_used: bool = False
     dry_run: bool = False
     rpc_calls: int = 0
@@ -168,7 +168,7 @@ def sync(
             elif o.action == "refused":
                 report.refused += 1
                 report.refusals.append((o.transaction_id, o.message))
-                report.addon_needed += o.addon_needed
+                report.foreign_currency += o.foreign_currency
             else:
                 report.errors.append((o.transaction_id, o.message))
     done = report.reconciled + (len(report.planned) if dry_run else 0)
@@ -199,7 +199,7 @@ def _dry(
     if isinstance(planned, Refusal):
         report.refused += 1
         report.refusals.append((planned.transaction_id, planned.reason))
-        report.addon_needed += planned.addon_needed
+        report.foreign_currency += planned.foreign_currency
         return
     if planned.skip:
         report.skipped += 1

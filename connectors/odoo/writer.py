@@ -100,7 +100,7 @@ class LineOutcome:
     message: str = ""
     line_id: int | None = None
     plan: LinePlan | None = None
-    addon_needed: bool = False
+    foreign_currency: bool = False
 
 
 @dataclass
@@ -450,7 +450,7 @@ class OdooWriter:
                 "refused",
                 planned.reason,
                 state.line_id,
-                addon_needed=planned.addon_needed,
+                foreign_currency=planned.foreign_currency,
             )
         if planned.skip:
             return LineOutcome(

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 
+from bankrec.cli.main import main
 from bankrec.model import Allocation, Booking, Decision, Status
 from connectors.odoo.errors import ConnectorError
 from connectors.odoo.reader import read_statement_lines
@@ -121,3 +122,23 @@ def test_asking_for_the_addon_where_it_is_not_installed_is_a_clear_error(odoo: L
     books = Books(odoo)
     with pytest.raises(ConnectorError, match="add-on is not installed"):
         sync(books.t, books.code, use_addon=True)
+
+
+def test_the_cli_sync_says_it_wrote_through_the_addon(
+    odoo_addon: tuple[LocalOdoo, ModuleTestResult],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    server, _ = odoo_addon
+    books = Books(server)
+    p = books.partner("Irchel Druck AG")
+    move, name = books.invoice(p, "640.00")
+    books.writer().import_transactions([books.tx("C1", "640.00", f"Rechnung {name}", "Irchel")])
+    monkeypatch.setenv("BANKREC_ODOO_PASSWORD", "admin")
+    conn = ["--url", server.url, "--db", server.db, "--user", "admin", "--journal", books.code]
+    assert main(["odoo", "sync", *conn]) == 0
+    out = capsys.readouterr().out
+    assert "reconciled 1" in out and "written through the bankrec add-on" in out
+    assert books.states([move]) == [("paid", 0.0)]
+    assert main(["odoo", "sync", "--no-addon", *conn]) == 0  # nothing left to write either way
+    assert "reconciled 0" in capsys.readouterr().out

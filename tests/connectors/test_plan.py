@@ -221,7 +221,7 @@ def test_transfer_goes_to_the_transfer_account_named_after_the_other_side() -> N
     assert plan.counterparts[0].name.endswith("T9")
 
 
-def test_foreign_currency_line_needs_the_addon() -> None:
+def test_foreign_currency_line_is_refused_with_the_reason() -> None:
     st = LineState(
         9,
         90,
@@ -234,10 +234,11 @@ def test_foreign_currency_line_needs_the_addon() -> None:
     plan = plan_line(
         decision(("10", "10")), st, {"10": [inv("10", 55, "10")]}, ACCOUNTS, WriteConfig()
     )
-    assert isinstance(plan, Refusal) and plan.addon_needed and "add-on" in plan.reason
+    assert isinstance(plan, Refusal) and plan.foreign_currency
+    assert "exchange difference" in plan.reason
 
 
-def test_invoice_in_other_currency_needs_the_addon() -> None:
+def test_invoice_in_other_currency_is_refused() -> None:
     usd = InvoiceLine(55, "10", "INV/10", RECEIVABLE, 7, Decimal("10"), "USD")
     plan = plan_line(decision(("10", "10")), state("10"), {"10": [usd]}, ACCOUNTS, WriteConfig())
-    assert isinstance(plan, Refusal) and plan.addon_needed
+    assert isinstance(plan, Refusal) and plan.foreign_currency
