@@ -182,3 +182,35 @@ class TestBankrecApply(AccountTestInvoicingCommon):
                 [self._instruction(st_line, [(self._open_item(invoice), 30)])]
             )
         self.assertEqual(invoice.payment_state, "not_paid")
+
+    def test_internal_transfer_sides_are_paired_on_the_transfer_account(self):
+        transfer = self.env.company.transfer_account_id
+        self.assertTrue(transfer.reconcile)
+        out_line, in_line = (
+            self._st_line(-500.0, "to savings"),
+            self._st_line(500.0, "from current"),
+        )
+
+        def transfer_instruction(st_line, me, other, amount):
+            instruction = self._instruction(st_line, key=me, partner=self.env["res.partner"])
+            instruction["counterparts"] = [
+                {
+                    "account_id": transfer.id,
+                    "amount": amount,
+                    "name": f"bankrec-transfer: {other}",
+                    "partner_id": False,
+                    "reconcile_with": False,
+                }
+            ]
+            instruction["transfer"] = f"bankrec-transfer: {me}"
+            return instruction
+
+        [first] = self.StLine.bankrec_apply([transfer_instruction(out_line, "A", "B", "500.00")])
+        self.assertEqual(first["status"], "done", first)
+        out_item = out_line.move_id.line_ids.filtered(lambda ml: ml.account_id == transfer)
+        self.assertFalse(out_item.reconciled)  # the other side is not booked yet
+        [second] = self.StLine.bankrec_apply([transfer_instruction(in_line, "B", "A", "-500.00")])
+        self.assertEqual(second["status"], "done", second)
+        in_item = in_line.move_id.line_ids.filtered(lambda ml: ml.account_id == transfer)
+        self.assertTrue(out_item.reconciled and in_item.reconciled)
+        self.assertEqual(out_item.full_reconcile_id, in_item.full_reconcile_id)
