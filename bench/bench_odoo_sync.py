@@ -35,11 +35,10 @@ from connectors.odoo.testserver import (
     drop_database,
     missing_settings,
 )
-from connectors.odoo.writer import OdooWriter
+from connectors.odoo.writer import ADDON_MODULE, OdooWriter
 
 CHUNK = 500
 ADDON_DIR = Path(__file__).resolve().parent.parent / "addon"
-ADDON = "account_bank_reconcile_api"
 # seeding only: no chatter messages for 20,000 invoices (the sync runs without it)
 QUIET = {"context": {"tracking_disable": True, "mail_create_nolog": True}}
 
@@ -168,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--template", help="seeded database to copy (built when absent)")
     parser.add_argument(
-        "--addon", action="store_true", help=f"install the {ADDON} add-on on the copy"
+        "--addon", action="store_true", help=f"install the {ADDON_MODULE} add-on on the copy"
     )
     parser.add_argument("--seed-only", action="store_true", help="build the template and stop")
     parser.add_argument("--keep", action="store_true", help="keep the copy and its server")
@@ -202,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         db=f"bankrec_bench_{int(time.time())}",
         template=template,
         addons=[ADDON_DIR] if args.addon else [],
-        install=[ADDON] if args.addon else [],
+        install=[ADDON_MODULE] if args.addon else [],
     )
     try:
         server.__enter__()

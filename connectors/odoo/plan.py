@@ -137,6 +137,11 @@ class LinePlan:
     skip: str = ""  # non-empty: nothing to do (already done), with the reason
 
     @property
+    def done_action(self) -> str:
+        """The outcome's action once written: money matched (``reconciled``) or booked."""
+        return "reconciled" if self.booking in (Booking.PAYMENT, Booking.TRANSFER) else "booked"
+
+    @property
     def reconciles(self) -> tuple[tuple[int, int], ...]:
         """(counterpart index, invoice journal item) pairs to reconcile after the rewrite."""
         return tuple(

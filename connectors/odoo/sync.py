@@ -101,12 +101,12 @@ def sync(
     currencies = Currencies(client)
     journal = find_journal(client, journal_code, currencies)
     writer = OdooWriter(client, journal, currencies, config.write, hook=hook)
-    writer.use_addon = addon_installed(client) if use_addon is None else use_addon
-    if writer.use_addon and use_addon and not addon_installed(client):
+    installed = use_addon is not False and addon_installed(client)
+    if use_addon and not installed:
         raise ConnectorError(
             f"the {ADDON_MODULE} add-on is not installed on this Odoo (asked to use it)"
         )
-    report.addon_used = writer.use_addon
+    writer.use_addon = report.addon_used = installed
     if not dry_run:
         report.recovered = len(writer.recover())
 

@@ -429,18 +429,18 @@ class OdooWriter:
             planned_batch = self.plan_decisions(batch, refs, item_signs=item_signs)
             if self.use_addon:
                 outcomes.extend(self.execute_with_addon(planned_batch))
-                if progress:
-                    progress(len(batch))
-                continue
-            for state, planned in planned_batch:
-                if state is None:
-                    assert isinstance(planned, Refusal)
-                    outcomes.append(LineOutcome(planned.transaction_id, "refused", planned.reason))
-                else:
-                    outcomes.append(self.execute(planned, state))
+            else:
+                outcomes.extend(self._execute_planned(state, p) for state, p in planned_batch)
             if progress:
                 progress(len(batch))
         return outcomes
+
+    def _execute_planned(self, state: LineState | None, planned: LinePlan | Refusal) -> LineOutcome:
+        """:meth:`execute`, or the refusal of a decision whose line is not in the journal."""
+        if state is None:
+            assert isinstance(planned, Refusal)
+            return LineOutcome(planned.transaction_id, "refused", planned.reason)
+        return self.execute(planned, state)
 
     def execute(self, planned: LinePlan | Refusal, state: LineState) -> LineOutcome:
         """Write one planned line: one entry rewrite, then its reconciles; undo on failure."""
@@ -475,10 +475,7 @@ class OdooWriter:
             return LineOutcome(planned.transaction_id, "error", message, state.line_id, planned)
         if self.hook:
             self.hook("done", planned)
-        action = (
-            "reconciled" if planned.booking in (Booking.PAYMENT, Booking.TRANSFER) else "booked"
-        )
-        return LineOutcome(planned.transaction_id, action, "", state.line_id, planned)
+        return LineOutcome(planned.transaction_id, planned.done_action, "", state.line_id, planned)
 
     def execute_with_addon(
         self, planned_batch: Sequence[tuple[LineState | None, LinePlan | Refusal]]
@@ -490,54 +487,26 @@ class OdooWriter:
         line's suspense item first and skips lines booked since they were planned.
         """
         outcomes: dict[int, LineOutcome] = {}
-        instructions: list[dict[str, Any]] = []
         sent: list[tuple[int, LinePlan, LineState]] = []
         for index, (state, planned) in enumerate(planned_batch):
             if state is None or isinstance(planned, Refusal) or planned.skip:
-                if state is None:
-                    assert isinstance(planned, Refusal)
-                    outcomes[index] = LineOutcome(planned.transaction_id, "refused", planned.reason)
-                else:
-                    outcomes[index] = self.execute(planned, state)  # writes nothing
-                continue
-            instructions.append(addon_instruction(planned, state))
-            sent.append((index, planned, state))
-        if instructions:
+                outcomes[index] = self._execute_planned(state, planned)  # writes nothing
+            else:
+                sent.append((index, planned, state))
+        if sent:
+            instructions = [addon_instruction(planned, state) for _i, planned, state in sent]
             try:
                 results = self.t.execute_kw(ADDON_MODEL, ADDON_APPLY, [instructions])
+                answers, failure = {r.get("key"): r for r in results}, "no answer from the add-on"
             except ConnectorError as exc:
-                for index, planned, state in sent:
-                    outcomes[index] = LineOutcome(
-                        planned.transaction_id, "error", str(exc), state.line_id, planned
-                    )
-                results = []
-            by_key = {r.get("key"): r for r in results}
+                answers, failure = {}, str(exc)
             for index, planned, state in sent:
-                if index in outcomes:
-                    continue
-                r = by_key.get(planned.transaction_id)
-                if r is None:
-                    outcomes[index] = LineOutcome(
-                        planned.transaction_id,
-                        "error",
-                        "no answer from the add-on",
-                        state.line_id,
-                        planned,
-                    )
-                    continue
-                status = r.get("status")
-                if status == "done":
-                    action = (
-                        "reconciled"
-                        if planned.booking in (Booking.PAYMENT, Booking.TRANSFER)
-                        else "booked"
-                    )
-                elif status == "skipped":
-                    action = "skipped"
-                else:
-                    action = "error"
+                answer = answers.get(planned.transaction_id)
+                status = str(answer.get("status")) if answer else ""
+                action = {"done": planned.done_action, "skipped": "skipped"}.get(status, "error")
+                message = (answer.get("message") or "") if answer else failure
                 outcomes[index] = LineOutcome(
-                    planned.transaction_id, action, r.get("message") or "", state.line_id, planned
+                    planned.transaction_id, action, message, state.line_id, planned
                 )
         return [outcomes[i] for i in range(len(planned_batch))]
 
