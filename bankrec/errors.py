@@ -55,3 +55,7 @@ class StatementError(InputError):
 
 class CurrencyMismatchError(BankrecError):
     """Two amounts in different currencies met where only one currency makes sense."""
+
+
+class OutputError(BankrecError):
+    """An output file or folder cannot be written; nothing was written there."""

@@ -3,22 +3,22 @@
 Every file is read completely (format detected by content), balances are checked and
 duplicates across files removed *before* anything is written, so a failing file leaves
 no partial output behind; with ``-o`` the output appears atomically (written next to the
-target, then renamed).
+target, then renamed). Without ``--to`` the format follows ``-o``'s extension, and
+without ``-o`` the canonical CSV goes to stdout.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import importlib
 import json
-import os
 import sys
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
+from bankrec.cli.output import output_stream
+from bankrec.cli.progress import Reporter
 from bankrec.errors import BankrecError
 from bankrec.model import Balance, Statement, Transaction
 from bankrec.statements.balance import BalanceProblem, check_balances
@@ -39,8 +39,18 @@ def register(sub: Any) -> None:
         ),
     )
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    parser.add_argument("--to", choices=("csv", "json"), help="output format")
-    parser.add_argument("-o", "--output", type=Path, help="output file (default: stdout)")
+    parser.add_argument(
+        "--to",
+        choices=FORMATS,
+        help="output format (default: from -o's extension, .csv or .json; else csv)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="OUT",
+        help="output file, its folder created if needed (default: stdout)",
+    )
     parser.add_argument(
         "--allow-unbalanced",
         action="store_true",
@@ -54,7 +64,28 @@ def register(sub: Any) -> None:
         action="store_true",
         help="print a proposed CSV/XLSX mapping profile (YAML) for each FILE instead",
     )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress display and no summary on stderr"
+    )
     parser.set_defaults(handler=run)
+
+
+FORMATS = ("csv", "json")
+
+
+def output_format(to: str | None, output: Path | None) -> str:
+    """``--to``, else the output file's extension, else CSV (the canonical statement)."""
+    if to is not None:
+        return to
+    if output is None:
+        return "csv"
+    suffix = output.suffix.lower().lstrip(".")
+    if suffix in FORMATS:
+        return suffix
+    raise BankrecError(
+        f"cannot tell the output format from {output.name!r}: "
+        "name the file .csv or .json, or choose with --to csv / --to json"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -62,18 +93,24 @@ def run(args: argparse.Namespace) -> int:
     files: list[Path] = args.files
     if args.detect:
         return _detect(files, args.output)
-    if args.to is None:
-        raise BankrecError("choose the output format with --to csv or --to json")
-    result = import_files(files, profile=args.profile, allow_unbalanced=args.allow_unbalanced)
-    for problem in result.problems:
-        print(f"bankrec: warning: {problem}", file=sys.stderr)
-    with _output(args.output) as out:
-        if args.to == "csv":
-            write_statement_csv(result.transactions, out)
-        else:
-            json.dump(result_to_json(result), out, ensure_ascii=False, indent=1)
-            out.write("\n")
-    print(result.summary(), file=sys.stderr)
+    fmt = output_format(args.to, args.output)
+    with Reporter(quiet=args.quiet) as reporter:
+        task = reporter.task("reading statements", total=len(files))
+        result = import_files(
+            files,
+            profile=args.profile,
+            allow_unbalanced=args.allow_unbalanced,
+            progress=lambda done: task.update(completed=done),
+        )
+        for problem in result.problems:
+            print(f"bankrec: warning: {problem}", file=sys.stderr)
+        with output_stream(args.output) as out:
+            if fmt == "csv":
+                write_statement_csv(result.transactions, out)
+            else:
+                json.dump(result_to_json(result), out, ensure_ascii=False, indent=1)
+                out.write("\n")
+    reporter.finish(result.summary())
     return 0
 
 
@@ -95,7 +132,7 @@ class ImportResult:
     def summary(self) -> str:
         files = len({path for path, _ in self.statements})
         return (
-            f"bankrec: imported {len(self.transactions)} transactions from "
+            f"imported {len(self.transactions)} transactions from "
             f"{len(self.statements)} statements in {files} files; "
             f"{self.duplicates} duplicates removed"
             + (f"; {len(self.problems)} unbalanced statements" if self.problems else "")
@@ -103,19 +140,26 @@ class ImportResult:
 
 
 def import_files(
-    files: list[Path], *, profile: Path | None = None, allow_unbalanced: bool = False
+    files: list[Path],
+    *,
+    profile: Path | None = None,
+    allow_unbalanced: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Read, balance-check and merge ``files``; raise (having written nothing) on any error.
 
     Every file is tried so the user sees all broken files at once, not one per run.
+    ``progress`` is called with the number of files read so far.
     """
     statements: list[tuple[Path, Statement]] = []
     errors: list[str] = []
-    for path in files:
+    for done, path in enumerate(files, start=1):
         try:
             statements += [(path, s) for s in read_statements(path, profile=profile)]
         except BankrecError as exc:
             errors.append(str(exc))
+        if progress is not None:
+            progress(done)
     if errors:
         if len(errors) == 1:
             raise BankrecError(f"{errors[0]}; nothing was written")
@@ -210,25 +254,6 @@ def _detect(files: list[Path], output: Path | None) -> int:
     for path in files:
         text: str = sheet.propose_profile(path)
         texts.append(text if len(files) == 1 else f"# {path}\n{text}")
-    with _output(output) as out:
+    with output_stream(output) as out:
         out.write("\n".join(t if t.endswith("\n") else t + "\n" for t in texts))
     return 0
-
-
-@contextlib.contextmanager
-def _output(target: Path | None) -> Iterator[TextIO]:
-    """stdout, or a temporary file renamed onto ``target`` only when writing succeeded."""
-    if target is None:
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    directory = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            yield handle
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise

@@ -13,7 +13,9 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from bankrec.cli.progress import Reporter
 from bankrec.learning import ChangeKind, LearnResult, learn_files
+from bankrec.learning.files import LEARN_STEPS
 from bankrec.learning.learn import Change
 
 DEFAULT_RULES_OUT = Path("rules/learned.rules")
@@ -80,22 +82,29 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--dry-run", action="store_true", help="show what would change, write nothing"
     )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress display and no summary on stderr"
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Learn, then print the report; exit status 0 (errors are raised to ``main``)."""
-    result = learn_files(
-        args.decisions,
-        args.statement,
-        args.open_items,
-        args.rules_out,
-        today=args.today or dt.date.today(),
-        original=args.original,
-        min_validations=args.min_validations,
-        dry_run=args.dry_run,
-    )
+    with Reporter(quiet=args.quiet) as reporter:
+        task = reporter.task("learning", total=len(LEARN_STEPS))
+        result = learn_files(
+            args.decisions,
+            args.statement,
+            args.open_items,
+            args.rules_out,
+            today=args.today or dt.date.today(),
+            original=args.original,
+            min_validations=args.min_validations,
+            dry_run=args.dry_run,
+            progress=lambda step: task.update(advance=1, description=step),
+        )
     print_report(result, args.rules_out, sys.stdout, dry_run=args.dry_run)
+    reporter.finish(f"learned from {len(result.changes):,} keys")
     return 0
 
 

@@ -11,13 +11,13 @@ import argparse
 import getpass
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from bankrec.cli.progress import Reporter, Task
 from bankrec.errors import BankrecError
+from bankrec.matching import MatchConfig
 from bankrec.statements.loader import load_transactions
 
 PASSWORD_ENV = "BANKREC_ODOO_PASSWORD"
@@ -52,7 +52,10 @@ def register(sub: Any) -> None:
         "--writeoff-account", default="", metavar="CODE", help="account for small differences"
     )
     sync_p.add_argument(
-        "--max-writeoff", default="25", metavar="AMOUNT", help="largest write-off (default 25)"
+        "--max-writeoff",
+        metavar="AMOUNT",
+        help="largest difference written off (default: writeoff_max of --config, else "
+        f"{MatchConfig().writeoff_max})",
     )
     sync_p.add_argument("--fee-account", default="", metavar="CODE", help="default fee account")
     sync_p.add_argument(
@@ -74,6 +77,7 @@ def register(sub: Any) -> None:
         const=False,
         help="write over plain RPC even when the add-on is installed",
     )
+    _quiet_option(sync_p)
     sync_p.set_defaults(handler=run_sync)
 
     imp = odoo_sub.add_parser(
@@ -87,20 +91,45 @@ def register(sub: Any) -> None:
     imp.add_argument("file", type=Path, metavar="FILE")
     imp.add_argument("--profile", type=Path, help="CSV/XLSX column mapping profile (YAML)")
     _connection_options(imp)
+    _quiet_option(imp)
     imp.set_defaults(handler=run_import)
 
 
 def _connection_options(parser: argparse.ArgumentParser) -> None:
     env = os.environ.get
     parser.add_argument(
-        "--url", default=env("BANKREC_ODOO_URL"), required=not env("BANKREC_ODOO_URL")
+        "--url",
+        default=env("BANKREC_ODOO_URL"),
+        required=not env("BANKREC_ODOO_URL"),
+        help="Odoo's address, e.g. https://erp.example.com (default: $BANKREC_ODOO_URL)",
     )
-    parser.add_argument("--db", default=env("BANKREC_ODOO_DB"), required=not env("BANKREC_ODOO_DB"))
     parser.add_argument(
-        "--user", default=env("BANKREC_ODOO_USER"), required=not env("BANKREC_ODOO_USER")
+        "--db",
+        default=env("BANKREC_ODOO_DB"),
+        required=not env("BANKREC_ODOO_DB"),
+        help="database name (default: $BANKREC_ODOO_DB)",
+    )
+    parser.add_argument(
+        "--user",
+        default=env("BANKREC_ODOO_USER"),
+        required=not env("BANKREC_ODOO_USER"),
+        metavar="LOGIN",
+        help=f"login; the password or API key comes from ${PASSWORD_ENV} or a prompt "
+        "(default: $BANKREC_ODOO_USER)",
     )
     parser.add_argument("--journal", required=True, metavar="CODE", help="bank journal code")
-    parser.add_argument("--protocol", choices=("xmlrpc", "jsonrpc"), default="xmlrpc")
+    parser.add_argument(
+        "--protocol",
+        choices=("xmlrpc", "jsonrpc"),
+        default="xmlrpc",
+        help="RPC protocol (default xmlrpc; jsonrpc goes through odoorpc)",
+    )
+
+
+def _quiet_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress display and no summary on stderr"
+    )
 
 
 def _password(user: str) -> str:
@@ -122,6 +151,7 @@ def run_import(args: argparse.Namespace) -> int:
     from connectors.odoo.reader import Currencies, find_journal
     from connectors.odoo.writer import OdooWriter
 
+    reporter = Reporter(quiet=args.quiet)
     transactions = load_transactions(args.file, args.profile)  # refuse a bad file first
     client = _connect(args)
     currencies = Currencies(client)
@@ -131,6 +161,7 @@ def run_import(args: argparse.Namespace) -> int:
         f"{args.file}: {report.created} new statement lines on {journal.code}, "
         f"{report.existing} already imported"
     )
+    reporter.finish(f"imported {len(transactions):,} transactions into {journal.code}")
     return 0
 
 
@@ -138,14 +169,16 @@ def run_sync(args: argparse.Namespace) -> int:
     from connectors.odoo.plan import WriteConfig
     from connectors.odoo.sync import SyncConfig, sync
 
-    try:
-        max_writeoff = Decimal(args.max_writeoff)
-    except InvalidOperation:
-        raise BankrecError(f"--max-writeoff {args.max_writeoff!r} is not an amount") from None
     rules = _rules(args.rules)
-    from bankrec.matching import MatchConfig
-
     match_config = MatchConfig.from_yaml(args.config) if args.config else MatchConfig()
+    max_writeoff = match_config.writeoff_max
+    if args.max_writeoff is not None:
+        try:
+            max_writeoff = Decimal(args.max_writeoff)
+        except InvalidOperation:
+            raise BankrecError(f"--max-writeoff {args.max_writeoff!r} is not an amount") from None
+        if not max_writeoff.is_finite() or max_writeoff < 0:
+            raise BankrecError(f"--max-writeoff {args.max_writeoff!r} must be an amount >= 0")
     config = SyncConfig(
         match=match_config,
         write=WriteConfig(
@@ -156,7 +189,14 @@ def run_sync(args: argparse.Namespace) -> int:
         ),
     )
     client = _connect(args)
-    with _progress() as progress:
+    with Reporter(quiet=args.quiet) as reporter:
+        tasks: dict[str, Task] = {}
+
+        def progress(phase: str, n: int, total: int | None) -> None:
+            if phase not in tasks:
+                tasks[phase] = reporter.task(phase, total)
+            tasks[phase].update(advance=n)
+
         report = sync(
             client,
             args.journal,
@@ -194,6 +234,7 @@ def run_sync(args: argparse.Namespace) -> int:
             f"{report.foreign_currency} lines left for Odoo: currencies differ "
             "(bankrec does not book exchange differences)"
         )
+    reporter.finish(f"synced journal {args.journal}: {report.reconciled:,} lines reconciled")
     return 1 if report.errors else 0
 
 
@@ -206,23 +247,3 @@ def _rules(paths: list[str]) -> Any:
         return load_rules(paths)
     except RuleError as exc:
         raise BankrecError(str(exc)) from None
-
-
-@contextmanager
-def _progress() -> Iterator[Callable[[str, int, int | None], None] | None]:
-    """A rich progress bar on a terminal (stderr), nothing otherwise."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    tasks: dict[str, Any] = {}
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-
-        def advance(phase: str, n: int, total: int | None) -> None:
-            if phase not in tasks:
-                tasks[phase] = bar.add_task(phase, total=total)
-            bar.advance(tasks[phase], n)
-
-        yield advance

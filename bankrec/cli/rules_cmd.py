@@ -33,7 +33,8 @@ def register(sub: Any) -> None:
         "check",
         help="validate rule files and run their examples",
         description="Validate rule files (.rules, .yaml, .yml or folders of them) and run "
-        "the examples written next to the rules. Exit status 1 on any error.",
+        "the examples written next to the rules. Exit status 2 when a rule file is "
+        "wrong (nothing loaded), 1 when an example fails.",
     )
     check.add_argument("paths", nargs="+", metavar="PATH", help="rule files or folders")
     check.set_defaults(handler=run_check)
@@ -74,7 +75,7 @@ def run_check(args: argparse.Namespace) -> int:
     """Validate the rule files, then run their examples; 0 only when all is well."""
     rules = _load(args.paths)
     if rules is None:
-        return 1
+        return 2  # bad input: the rule files themselves are wrong
     ran, failures = check_examples(rules)
     for failure in failures:
         print(failure.render(), file=sys.stderr)
@@ -98,7 +99,7 @@ def run_test(args: argparse.Namespace) -> int:
     """Evaluate the rules on each statement line and report per rule."""
     rules = _load(args.paths)
     if rules is None:
-        return 1
+        return 2  # bad input: the rule files themselves are wrong
     try:
         transactions = load_statement(args.statement)
     except BankrecError:

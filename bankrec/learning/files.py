@@ -11,6 +11,7 @@ read as "deleted by a person" and block the key for good.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from bankrec.errors import InputError, Location
@@ -20,6 +21,15 @@ from bankrec.learning.state import read_state, state_path, write_atomic
 from bankrec.open_items import read_open_items_csv
 from bankrec.statements.loader import load_transactions
 from dsl import RuleError, compile_rules
+
+LEARN_STEPS = (
+    "read decisions",
+    "read statement",
+    "read open items",
+    "learned",
+    "checked rules",
+    "written",
+)
 
 
 def check_rules_text(text: str, source: str, what: str) -> None:
@@ -52,11 +62,19 @@ def learn_files(
     original: Path | None = None,
     min_validations: int = 1,
     dry_run: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> LearnResult:
-    """Learn from a decisions file and update ``rules_out`` and its state file."""
+    """Learn from a decisions file and update ``rules_out`` and its state file.
+
+    ``progress`` is called with the name of each step (:data:`LEARN_STEPS`) once it is done.
+    """
+    step = progress or (lambda _name: None)
     verdicts = read_decisions(decisions, original)
+    step(LEARN_STEPS[0])
     transactions = load_transactions(statement)
+    step(LEARN_STEPS[1])
     items = read_open_items_csv(open_items)
+    step(LEARN_STEPS[2])
     current = read_rules_text(rules_out)
     if current.strip():
         check_rules_text(current, str(rules_out), "the learned rules file has errors; fix it first")
@@ -72,10 +90,13 @@ def learn_files(
         rules_source=str(rules_out),
         min_validations=min_validations,
     )
+    step(LEARN_STEPS[3])
     check_rules_text(result.text, str(rules_out), "bankrec produced rules the language refuses")
+    step(LEARN_STEPS[4])
     if not dry_run:
         if result.text != current:
             write_atomic(rules_out, result.text)
         if result.state.keys != previous.keys or not sidecar.exists():
             write_atomic(sidecar, result.state.to_json())  # no churn when nothing was learned
+    step(LEARN_STEPS[5])
     return result

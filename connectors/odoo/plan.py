@@ -22,6 +22,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from bankrec.matching.config import MatchConfig
 from bankrec.model import Booking, Decision, Status
 
 # Counterpart lines bankrec writes carry this label prefix; an interrupted write-back
@@ -106,7 +107,7 @@ class WriteConfig:
     """
 
     writeoff_account: str = ""
-    max_writeoff: Decimal = Decimal("25")
+    max_writeoff: Decimal = MatchConfig().writeoff_max  # the matcher offers no more
     fee_account: str = ""
     expense_account: str = ""
 

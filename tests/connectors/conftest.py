@@ -9,6 +9,7 @@ import pytest
 
 from connectors.odoo.testserver import LocalOdoo, ModuleTestResult, OdooKit, missing_settings
 from connectors.odoo.writer import ADDON_MODULE
+from tests.conftest import need
 
 ADDON_DIR = Path(__file__).resolve().parents[2] / "addon"
 
@@ -16,7 +17,7 @@ ADDON_DIR = Path(__file__).resolve().parents[2] / "addon"
 def _kit_or_skip() -> OdooKit:
     missing = missing_settings()
     if missing:
-        pytest.skip(f"no Odoo 17 to test against: set {', '.join(missing)} (.ci/run does)")
+        need("odoo", f"no Odoo 17 to test against: set {', '.join(missing)} (.ci/run does)")
     return OdooKit.from_env()
 
 

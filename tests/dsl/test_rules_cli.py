@@ -42,7 +42,7 @@ def test_check_passes_and_counts(files: Path, capsys: pytest.CaptureFixture[str]
 
 def test_check_fails_on_rule_error(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (files / "bad.rules").write_text("label contains 'x' => ignor\n")
-    assert main(["rules", "check", "mine.rules", "bad.rules"]) == 1
+    assert main(["rules", "check", "mine.rules", "bad.rules"]) == 2  # bad input
     err = capsys.readouterr().err
     assert err.startswith("bad.rules:1:23: unknown action 'ignor'")
     assert "did you mean 'ignore'?" in err
@@ -60,7 +60,7 @@ def test_check_fails_on_failing_example(files: Path, capsys: pytest.CaptureFixtu
 
 
 def test_check_missing_file(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["rules", "check", "nope.rules"]) == 1
+    assert main(["rules", "check", "nope.rules"]) == 2  # bad input
     assert "nope.rules:1:1: no such file or folder" in capsys.readouterr().err
 
 
