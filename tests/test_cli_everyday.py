@@ -23,7 +23,9 @@ CAMT = ROOT / "tests" / "fixtures" / "camt" / "camt053_v02_ch.xml"
 HEADER = "id,date,amount,currency,label,counterparty,iban,reference,account\n"
 
 
-def bankrec(*args: str | Path, cwd: Path | None = None, **kw: object) -> subprocess.CompletedProcess:
+def bankrec(
+    *args: str | Path, cwd: Path | None = None, **kw: object
+) -> subprocess.CompletedProcess:
     """Run the console script (the module of the same interpreter, so no PATH is needed)."""
     return subprocess.run(
         [sys.executable, "-m", "bankrec.cli.main", *map(str, args)],
