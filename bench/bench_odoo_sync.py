@@ -26,16 +26,17 @@ from pathlib import Path
 from typing import Any
 
 from bankrec.model import Transaction
+from connectors.odoo.addon_protocol import ADDON_MODULE
 from connectors.odoo.reader import Currencies, find_journal
+from connectors.odoo.statement_import import StatementImporter
 from connectors.odoo.sync import sync
-from connectors.odoo.testserver import (
+from tests.odoo_server import (
     LocalOdoo,
     OdooKit,
     database_exists,
     drop_database,
     missing_settings,
 )
-from connectors.odoo.writer import ADDON_MODULE, OdooWriter
 
 CHUNK = 500
 ADDON_DIR = Path(__file__).resolve().parent.parent / "addon"
@@ -109,7 +110,7 @@ def build(server: LocalOdoo, lines: int, invoices: int, seed: int) -> dict[str, 
         )
         for k, (move, p, amount) in enumerate(paid)
     ]
-    OdooWriter(t, journal, cur).import_transactions(txs)
+    StatementImporter(t, journal).import_transactions(txs)
     timings["statement_lines_s"] = time.perf_counter() - start
     return timings
 

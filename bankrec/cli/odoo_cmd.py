@@ -149,14 +149,14 @@ def _connect(args: argparse.Namespace) -> Any:
 
 def run_import(args: argparse.Namespace) -> int:
     from connectors.odoo.reader import Currencies, find_journal
-    from connectors.odoo.writer import OdooWriter
+    from connectors.odoo.statement_import import StatementImporter
 
     reporter = Reporter(quiet=args.quiet)
     transactions = load_transactions(args.file, args.profile)  # refuse a bad file first
     client = _connect(args)
     currencies = Currencies(client)
     journal = find_journal(client, args.journal, currencies)
-    report = OdooWriter(client, journal, currencies).import_transactions(transactions)
+    report = StatementImporter(client, journal).import_transactions(transactions)
     print(
         f"{args.file}: {report.created} new statement lines on {journal.code}, "
         f"{report.existing} already imported"

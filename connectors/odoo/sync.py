@@ -13,7 +13,9 @@ from decimal import Decimal
 
 from bankrec.matching import MatchConfig, match
 from bankrec.model import Decision, OpenItem, Status, Transaction
+from connectors.odoo.addon_protocol import ADDON_MODULE, addon_installed
 from connectors.odoo.errors import ConnectorError
+from connectors.odoo.executors import LineOutcome
 from connectors.odoo.plan import LinePlan, Refusal, WriteConfig, is_writable
 from connectors.odoo.reader import (
     Currencies,
@@ -22,7 +24,7 @@ from connectors.odoo.reader import (
     read_statement_lines,
 )
 from connectors.odoo.transport import OdooTransport
-from connectors.odoo.writer import ADDON_MODULE, LineOutcome, OdooWriter, addon_installed
+from connectors.odoo.writer import OdooWriter
 
 
 @dataclass(frozen=True)
@@ -100,13 +102,13 @@ def sync(
     calls_before = client.call_count
     currencies = Currencies(client)
     journal = find_journal(client, journal_code, currencies)
-    writer = OdooWriter(client, journal, currencies, config.write, hook=hook)
     installed = use_addon is not False and addon_installed(client)
     if use_addon and not installed:
         raise ConnectorError(
             f"the {ADDON_MODULE} add-on is not installed on this Odoo (asked to use it)"
         )
-    writer.use_addon = report.addon_used = installed
+    report.addon_used = installed
+    writer = OdooWriter(client, journal, currencies, config.write, addon=installed, hook=hook)
     if not dry_run:
         report.recovered = len(writer.recover())
 

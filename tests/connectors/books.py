@@ -9,7 +9,8 @@ from typing import Any
 
 from bankrec.model import Transaction
 from connectors.odoo.reader import Currencies, find_journal
-from connectors.odoo.testserver import LocalOdoo
+from connectors.odoo.statement_import import StatementImporter
+from tests.odoo_server import LocalOdoo
 from connectors.odoo.transport import OdooTransport
 from connectors.odoo.writer import OdooWriter
 
@@ -91,6 +92,9 @@ class Books:
             counterparty=counterparty,
         )
 
-    def writer(self) -> OdooWriter:
+    def writer(self, *, addon: bool = False) -> OdooWriter:
         cur = Currencies(self.t)
-        return OdooWriter(self.t, find_journal(self.t, self.code, cur), cur)
+        return OdooWriter(self.t, find_journal(self.t, self.code, cur), cur, addon=addon)
+
+    def importer(self) -> StatementImporter:
+        return StatementImporter(self.t, find_journal(self.t, self.code, Currencies(self.t)))

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from connectors.odoo.testserver import LocalOdoo, ModuleTestResult, OdooKit, missing_settings
-from connectors.odoo.writer import ADDON_MODULE
+from connectors.odoo.addon_protocol import ADDON_MODULE
+from tests.odoo_server import LocalOdoo, ModuleTestResult, OdooKit, missing_settings
 from tests.conftest import need
 
 ADDON_DIR = Path(__file__).resolve().parents[2] / "addon"

@@ -18,7 +18,7 @@ from bankrec.model import Allocation, Booking, Decision, Status
 from connectors.odoo.errors import ConnectorError
 from connectors.odoo.reader import read_statement_lines
 from connectors.odoo.sync import sync
-from connectors.odoo.testserver import LocalOdoo, ModuleTestResult
+from tests.odoo_server import LocalOdoo, ModuleTestResult
 from tests.connectors.books import Books
 
 pytestmark = pytest.mark.odoo
@@ -38,7 +38,7 @@ def test_sync_writes_through_the_addon_in_one_call_and_runs_again_idempotently(
     books = Books(server)
     p = books.partner("Gletscher Bergbahnen AG")
     invoices = [books.invoice(p, f"{250 + 7 * k}.40") for k in range(5)]
-    books.writer().import_transactions(
+    books.importer().import_transactions(
         [
             books.tx(f"A{k}", f"{250 + 7 * k}.40", f"Zahlung {name}", "Gletscher Bergbahnen AG")
             for k, (_i, name) in enumerate(invoices)
@@ -59,8 +59,7 @@ def test_sync_writes_through_the_addon_in_one_call_and_runs_again_idempotently(
     again = sync(books.t, books.code)
     assert again.reconciled == 0 and books.partials() == partials
 
-    writer = books.writer()
-    writer.use_addon = True
+    writer = books.writer(addon=True)
     line_ids = [
         ln["id"]
         for ln in books.t.execute_kw(
@@ -81,8 +80,8 @@ def test_a_line_booked_after_planning_is_skipped_by_the_server(
     books = Books(server, "jsonrpc")
     p = books.partner("Hafen Logistik GmbH")
     (i1, n1), (i2, n2) = books.invoice(p, "410.00"), books.invoice(p, "90.00")
-    writer = books.writer()
-    writer.import_transactions(
+    writer = books.writer(addon=True)
+    books.importer().import_transactions(
         [books.tx("S1", "410.00", n1, "Hafen Logistik"), books.tx("S2", "95.00", n2, "Hafen")]
     )
     _t, refs, _ = read_statement_lines(books.t, writer.journal, writer.currencies)
@@ -109,8 +108,7 @@ def test_a_line_booked_after_planning_is_skipped_by_the_server(
     (first,) = plain.write_decisions(decisions[:1], refs, item_signs={str(i1): 1})
     assert first.action == "reconciled"
     partials = books.partials()
-    writer.use_addon = True
-    outcomes = writer.execute_with_addon(planned)
+    outcomes = writer.executor.execute_batch(planned)
     assert [o.action for o in outcomes] == ["skipped", "refused"]
     assert "changed since it was planned" in outcomes[0].message
     assert "write-off" in outcomes[1].message
@@ -133,7 +131,7 @@ def test_the_cli_sync_says_it_wrote_through_the_addon(
     books = Books(server)
     p = books.partner("Irchel Druck AG")
     move, name = books.invoice(p, "640.00")
-    books.writer().import_transactions([books.tx("C1", "640.00", f"Rechnung {name}", "Irchel")])
+    books.importer().import_transactions([books.tx("C1", "640.00", f"Rechnung {name}", "Irchel")])
     monkeypatch.setenv("BANKREC_ODOO_PASSWORD", "admin")
     conn = ["--url", server.url, "--db", server.db, "--user", "admin", "--journal", books.code]
     assert main(["odoo", "sync", *conn]) == 0

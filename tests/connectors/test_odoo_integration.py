@@ -22,7 +22,7 @@ from bankrec.statements.canonical import write_statement_csv
 from connectors.odoo.plan import LinePlan, WriteConfig
 from connectors.odoo.reader import read_statement_lines
 from connectors.odoo.sync import SyncConfig, sync
-from connectors.odoo.testserver import LocalOdoo
+from tests.odoo_server import LocalOdoo
 from connectors.odoo.writer import OdooWriter
 from tests.connectors.books import Books
 
@@ -98,7 +98,7 @@ def test_partial_and_multi_invoice_payments_then_undo_restores_not_paid(odoo: Lo
     i2, n2 = books.invoice(p, "200.00")
     i3, n3 = books.invoice(p, "300.00")
     writer = books.writer()
-    writer.import_transactions(
+    books.importer().import_transactions(
         [
             books.tx("P1", "400.00", f"part of {n1}", "Caspar"),
             books.tx("P2", "500.00", f"{n2} {n3}", "Caspar"),
@@ -142,7 +142,7 @@ def test_bank_fee_deducted_by_the_payer_is_written_off(odoo: LocalOdoo) -> None:
     books = Books(odoo, "xmlrpc")
     p = books.partner("Dufour Transports SA")
     i1, n1 = books.invoice(p, "1500.00")
-    books.writer().import_transactions(
+    books.importer().import_transactions(
         [books.tx("W1", "1492.50", f"Payment {n1}", "Dufour Transports SA")]
     )
     # the matcher proposes the write-off as a suggestion; a person confirms it
@@ -172,7 +172,7 @@ def test_a_sync_killed_halfway_and_run_again_ends_like_one_clean_run(odoo: Local
     def run(books: Books, partner_name: str, crash_at: int | None) -> list[tuple[str, float]]:
         p = books.partner(partner_name)
         invoices = [books.invoice(p, f"{100 + 11 * k}.25") for k in range(6)]
-        books.writer().import_transactions(
+        books.importer().import_transactions(
             [
                 books.tx(f"K{k}", f"{100 + 11 * k}.25", f"pay {name}", partner_name)
                 for k, (_i, name) in enumerate(invoices)
@@ -210,7 +210,7 @@ def test_fee_lines_are_booked_by_rules_on_the_fee_account(odoo: LocalOdoo) -> No
     from dsl import load_rules
 
     books = Books(odoo)
-    books.writer().import_transactions([books.tx("F1", "-12.40", "BANK CHARGES NOVEMBER", "")])
+    books.importer().import_transactions([books.tx("F1", "-12.40", "BANK CHARGES NOVEMBER", "")])
     rules = load_rules([Path(__file__).resolve().parents[2] / "rules"])
     report = sync(books.t, books.code, rules, SyncConfig(write=WriteConfig(fee_account="620000")))
     assert report.reconciled == 1
@@ -247,8 +247,10 @@ def test_wrong_password_is_one_clear_line(
 def test_internal_transfer_sides_are_paired_on_the_transfer_account(odoo: LocalOdoo) -> None:
     out_books, in_books = Books(odoo), Books(odoo)
     out_w, in_w = out_books.writer(), in_books.writer()
-    out_w.import_transactions([out_books.tx("X-OUT", "-750.00", "to savings", "")])
-    in_w.import_transactions([in_books.tx("X-IN", "750.00", "from current account", "")])
+    out_books.importer().import_transactions([out_books.tx("X-OUT", "-750.00", "to savings", "")])
+    in_books.importer().import_transactions(
+        [in_books.tx("X-IN", "750.00", "from current account", "")]
+    )
 
     def write(w: OdooWriter, me: str, other: str) -> None:
         _t, refs, _ = read_statement_lines(w.t, w.journal, w.currencies)

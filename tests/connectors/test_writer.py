@@ -1,5 +1,6 @@
-"""Writer behaviour that needs no server: import de-duplication, undo after a failed
-reconcile. The real effects in Odoo are checked by test_odoo_integration.py."""
+"""Write-back behaviour that needs no server: import de-duplication, undo after a failed
+reconcile, the add-on batch protocol. The real effects in Odoo are checked by
+test_odoo_integration.py."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from typing import Any
 import pytest
 
 from bankrec.model import Booking, Transaction
+from connectors.odoo.addon_protocol import PROTOCOL_VERSION
 from connectors.odoo.errors import ConnectorError, OdooUserError
+from connectors.odoo.executors import AddonExecutor, RpcExecutor
 from connectors.odoo.plan import Counterpart, LinePlan, LineState, MoveLine, Refusal
-from connectors.odoo.reader import BankJournal, Currencies
-from connectors.odoo.writer import OdooWriter
+from connectors.odoo.reader import BankJournal
+from connectors.odoo.statement_import import StatementImporter
 from tests.connectors.fakes import FakeTransport
 
 JOURNAL = BankJournal(6, "BNK1", "Bank", "EUR", 41, 43, 1, False)
@@ -23,14 +26,28 @@ def tx(i: str, amount: str = "10.00", currency: str = "EUR") -> Transaction:
     return Transaction(i, dt.date(2026, 11, 2), Decimal(amount), currency, label=f"pay {i}")
 
 
-def writer(handler: Any) -> tuple[OdooWriter, FakeTransport]:
+def transport(handler: Any) -> FakeTransport:
     def wrapped(model: str, method: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         if model == "res.currency":
             return [{"id": 1, "name": "EUR", "decimal_places": 2}]
         return handler(model, method, args, kwargs)
 
-    t = FakeTransport(wrapped)
-    return OdooWriter(t, JOURNAL, Currencies(t)), t
+    return FakeTransport(wrapped)
+
+
+def importer(handler: Any) -> tuple[StatementImporter, FakeTransport]:
+    t = transport(handler)
+    return StatementImporter(t, JOURNAL), t
+
+
+def rpc(handler: Any) -> tuple[RpcExecutor, FakeTransport]:
+    t = transport(handler)
+    return RpcExecutor(t), t
+
+
+def addon(handler: Any) -> tuple[AddonExecutor, FakeTransport]:
+    t = transport(handler)
+    return AddonExecutor(t), t
 
 
 def test_import_creates_only_lines_not_imported_before() -> None:
@@ -42,7 +59,7 @@ def test_import_creates_only_lines_not_imported_before() -> None:
         created.extend(args[0])
         return list(range(100, 100 + len(args[0])))
 
-    w, t = writer(handler)
+    w, t = importer(handler)
     report = w.import_transactions([tx("a"), tx("b"), tx("b"), tx("c", "-5.25")])
     assert (report.created, report.existing) == (2, 1)
     assert [v["ref"] for v in created] == ["bankrec:b", "bankrec:c"]
@@ -51,7 +68,7 @@ def test_import_creates_only_lines_not_imported_before() -> None:
 
 
 def test_import_refuses_the_whole_file_on_a_foreign_currency() -> None:
-    w, t = writer(lambda *a: pytest.fail("nothing may be called"))
+    w, t = importer(lambda *a: pytest.fail("nothing may be called"))
     with pytest.raises(ConnectorError, match="nothing was imported"):
         w.import_transactions([tx("a"), tx("b", currency="USD")])
     assert t.calls["account.bank.statement.line.create"] == 0
@@ -91,7 +108,7 @@ def test_failed_reconcile_undoes_the_line_and_reports_one_error() -> None:
             return None
         raise AssertionError(method)
 
-    w, _t = writer(handler)
+    w, _t = rpc(handler)
     outcome = w.execute(plan, state)
     assert outcome.action == "error"
     assert "boom" in outcome.message and "undone" in outcome.message
@@ -130,7 +147,7 @@ def test_rewrite_that_does_not_match_the_plan_is_undone() -> None:
             ]
         return True if method == "write" else None
 
-    w, _t = writer(handler)
+    w, _t = rpc(handler)
     outcome = w.execute(plan, state)
     assert outcome.action == "error"
     assert "reconcile" not in calls and calls[-1] == "action_undo_reconciliation"
@@ -164,8 +181,7 @@ def test_addon_batch_is_one_call_with_exact_amounts_and_maps_each_answer() -> No
             {"key": "T3", "status": "error", "message": "not open any more"},
         ]  # T4 gets no answer
 
-    w, t = writer(handler)
-    w.use_addon = True
+    w, t = addon(handler)
     planned = [
         (_pristine(1, "100.10"), _payment("T1", 1, "100.10")),
         (_pristine(2, "5.00"), _payment("T2", 2, "5.00")),
@@ -173,7 +189,7 @@ def test_addon_batch_is_one_call_with_exact_amounts_and_maps_each_answer() -> No
         (_pristine(4, "8.00"), _payment("T4", 4, "8.00", Booking.TRANSFER)),
         (None, Refusal("T5", "not a line of this journal")),
     ]
-    outcomes = w.execute_with_addon(planned)
+    outcomes = w.execute_batch(planned)
     assert [(o.transaction_id, o.action) for o in outcomes] == [
         ("T1", "reconciled"),
         ("T2", "skipped"),
@@ -189,6 +205,7 @@ def test_addon_batch_is_one_call_with_exact_amounts_and_maps_each_answer() -> No
     assert first["counterparts"][0]["amount"] == "-100.10"  # a decimal string, not a float
     assert first["counterparts"][0]["reconcile_with"] == 501
     assert first["transfer"] is False
+    assert first["version"] == PROTOCOL_VERSION  # the add-on refuses versions it does not know
     assert sent[3]["transfer"] == "bankrec-transfer: T4"
 
 
@@ -196,9 +213,8 @@ def test_addon_call_failing_reports_every_line_of_the_batch_and_writes_nothing_e
     def handler(model: str, method: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         raise OdooUserError("Odoo refused the operation: access denied")
 
-    w, t = writer(handler)
-    w.use_addon = True
-    outcomes = w.execute_with_addon(
+    w, t = addon(handler)
+    outcomes = w.execute_batch(
         [
             (_pristine(1, "1.00"), _payment("T1", 1, "1.00")),
             (_pristine(2, "2.00"), _payment("T2", 2, "2.00")),

@@ -14,6 +14,11 @@ from odoo import _, api, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
+# Versions of the instruction format this module understands (the connector's
+# connectors/odoo/addon_protocol.py PROTOCOL_VERSION); an instruction without a version is
+# taken as version 1, the format before versions were written down.
+PROTOCOL_VERSIONS = (1,)
+
 
 class AccountBankStatementLine(models.Model):
     _inherit = "account.bank.statement.line"
@@ -66,6 +71,16 @@ class AccountBankStatementLine(models.Model):
         return others.move_id
 
     def _bankrec_apply_one(self, instruction):
+        version = instruction.get("version", 1)
+        if version not in PROTOCOL_VERSIONS:
+            raise UserError(
+                _(
+                    "Instruction format version %(version)s is not supported by this add-on "
+                    "(it knows %(known)s): update the add-on or the connector.",
+                    version=version,
+                    known=", ".join(str(v) for v in PROTOCOL_VERSIONS),
+                )
+            )
         line = self.browse(int(instruction["line_id"])).exists()
         if not line:
             raise UserError(_("Statement line %s does not exist.", instruction["line_id"]))

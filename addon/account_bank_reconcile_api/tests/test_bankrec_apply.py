@@ -130,6 +130,20 @@ class TestBankrecApply(AccountTestInvoicingCommon):
         self.assertFalse(bad.is_reconciled)
         self.assertEqual(good_invoice.payment_state, "paid")
 
+    def test_an_unknown_instruction_version_is_refused_for_that_line_only(self):
+        old_invoice, new_invoice = self._invoice(15.0), self._invoice(25.0)
+        old, new = self._st_line(15.0, "old"), self._st_line(25.0, "new")
+        future = self._instruction(new, [(self._open_item(new_invoice), 25)], key="future")
+        future["version"] = 99
+        results = self.StLine.bankrec_apply(
+            [future, self._instruction(old, [(self._open_item(old_invoice), 15)], key="v1")]
+        )
+        self.assertEqual([r["status"] for r in results], ["error", "done"])
+        self.assertIn("version 99", results[0]["message"])
+        self.assertEqual(new_invoice.payment_state, "not_paid")
+        self.assertFalse(new.is_reconciled)
+        self.assertEqual(old_invoice.payment_state, "paid")
+
     def test_an_error_after_the_rewrite_restores_the_line(self):
         invoice = self._invoice(40.0)
         other_invoice = self._invoice(40.0)

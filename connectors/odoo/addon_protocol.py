@@ -1,0 +1,64 @@
+"""The contract between the connector and the bankrec add-on's server methods.
+
+The add-on (``addon/account_bank_reconcile_api``) exposes value-returning methods on
+``account.bank.statement.line`` so plain XML-RPC can call them. This module holds their
+names, how the connector detects the add-on, and the instruction format ``bankrec_apply``
+takes. Each instruction carries ``version``: the add-on refuses a line whose version it does
+not know (one clear per-line error) rather than guess at a changed meaning, so a connector
+and an add-on of different releases can never book something neither meant.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bankrec.model import Booking
+from connectors.odoo.plan import TRANSFER_MARK, LinePlan, LineState
+from connectors.odoo.transport import OdooTransport
+
+ADDON_MODULE = "account_bank_reconcile_api"
+ADDON_MODEL = "account.bank.statement.line"
+ADDON_APPLY = "bankrec_apply"  # batched, value-returning write-back
+ADDON_UNDO = "bankrec_undo"  # value-returning undo of statement lines
+PROTOCOL_VERSION = 1  # of the instruction format below; the add-on checks it per line
+
+
+def addon_installed(transport: OdooTransport) -> bool:
+    """Whether the bankrec add-on is installed on this Odoo (one read)."""
+    return bool(
+        transport.execute_kw(
+            "ir.module.module",
+            "search_count",
+            [[("name", "=", ADDON_MODULE), ("state", "=", "installed")]],
+        )
+    )
+
+
+def addon_instruction(planned: LinePlan, state: LineState) -> dict[str, Any]:
+    """One line's plan as the add-on's ``bankrec_apply`` takes it: plain JSON-able values,
+    amounts as decimal strings (exact), and the state the plan was made on, which the server
+    checks before writing so a line booked meanwhile is skipped, never booked twice."""
+    if state.suspense is None or state.liquidity is None:
+        raise ValueError("the statement line has no suspense line to rewrite")
+    return {
+        "version": PROTOCOL_VERSION,
+        "key": planned.transaction_id,
+        "line_id": state.line_id,
+        "suspense_id": state.suspense.id,
+        "suspense_amount": str(state.suspense.amount),
+        "partner_id": planned.partner_id or False,
+        # transfer: the label of the other side's item to pair with, once it is booked
+        "transfer": f"{TRANSFER_MARK} {planned.transaction_id}"
+        if planned.booking is Booking.TRANSFER
+        else False,
+        "counterparts": [
+            {
+                "account_id": cp.account_id,
+                "amount": str(cp.amount),
+                "name": cp.name,
+                "partner_id": cp.partner_id or False,
+                "reconcile_with": cp.reconcile_with or False,
+            }
+            for cp in planned.counterparts
+        ],
+    }

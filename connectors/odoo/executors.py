@@ -1,0 +1,215 @@
+"""The two ways a planned batch of lines is written to Odoo: plain RPC, or the add-on.
+
+Both take the same plans (:mod:`connectors.odoo.plan`) and return one :class:`LineOutcome`
+per line, so the writer chooses one at construction and never asks again:
+
+* :class:`RpcExecutor` -- per line, ONE ``account.move.write`` rewriting the suspense line
+  (atomic on the server: the entry balances within that write or nothing changes), then one
+  ``account.move.line.reconcile`` per invoice journal item; a failed reconcile undoes the
+  line (``action_undo_reconciliation``) so it is back to bank + suspense.
+* :class:`AddonExecutor` -- the whole batch in ONE ``bankrec_apply`` call; the add-on books
+  each line in its own savepoint and skips lines whose suspense item changed since planning.
+
+The RPC executor re-implements on the client what the add-on does on the server; the
+add-on's server method is meant to become the one implementation (the RPC path then only
+for an Odoo without the add-on), which is why the seam is here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from bankrec.model import Booking
+from connectors.odoo.addon_protocol import ADDON_APPLY, ADDON_MODEL, ADDON_UNDO, addon_instruction
+from connectors.odoo.errors import ConnectorError
+from connectors.odoo.plan import TRANSFER_MARK, LinePlan, LineState, Refusal
+from connectors.odoo.reader import to_decimal
+from connectors.odoo.transport import OdooTransport
+
+Planned = tuple[LineState | None, LinePlan | Refusal]  # (None, refusal): not in the journal
+
+
+@dataclass(frozen=True, slots=True)
+class LineOutcome:
+    """What happened to one decision's line: reconciled, booked, skipped, refused or error."""
+
+    transaction_id: str
+    action: str
+    message: str = ""
+    line_id: int | None = None
+    plan: LinePlan | None = None
+    foreign_currency: bool = False
+
+
+class Executor(Protocol):
+    """Writes planned lines and undoes statement lines."""
+
+    def execute_batch(self, planned_batch: Sequence[Planned]) -> list[LineOutcome]: ...
+
+    def undo(self, line_ids: Sequence[int]) -> None: ...
+
+
+def settled_without_writing(state: LineState | None, planned: LinePlan | Refusal) -> LineOutcome:
+    """The outcome of a line nothing is written for: refused, or already done (skipped)."""
+    if isinstance(planned, Refusal):
+        return LineOutcome(
+            planned.transaction_id,
+            "refused",
+            planned.reason,
+            state.line_id if state else None,
+            foreign_currency=planned.foreign_currency,
+        )
+    assert state is not None and planned.skip
+    return LineOutcome(planned.transaction_id, "skipped", planned.skip, state.line_id, planned)
+
+
+class RpcExecutor:
+    """Plain RPC, line by line. ``hook(stage, plan)`` runs after each step (``rewritten``,
+    ``done``); tests use it to simulate a crash between the rewrite and the reconciles."""
+
+    def __init__(
+        self, transport: OdooTransport, hook: Callable[[str, LinePlan], None] | None = None
+    ) -> None:
+        self.t = transport
+        self.hook = hook
+
+    def execute_batch(self, planned_batch: Sequence[Planned]) -> list[LineOutcome]:
+        """Each line on its own; a failing line is reported and the next one goes on."""
+        return [self._execute_planned(state, planned) for state, planned in planned_batch]
+
+    def undo(self, line_ids: Sequence[int]) -> None:
+        """Odoo's own undo: invoices back to their state before, line to bank + suspense."""
+        self.t.execute_kw(
+            "account.bank.statement.line", "action_undo_reconciliation", [list(line_ids)]
+        )
+
+    def _execute_planned(self, state: LineState | None, planned: LinePlan | Refusal) -> LineOutcome:
+        """:meth:`execute`, or the refusal of a decision whose line is not in the journal."""
+        if state is None or isinstance(planned, Refusal) or planned.skip:
+            return settled_without_writing(state, planned)
+        return self.execute(planned, state)
+
+    def execute(self, planned: LinePlan | Refusal, state: LineState) -> LineOutcome:
+        """Write one planned line: one entry rewrite, then its reconciles; undo on failure."""
+        if isinstance(planned, Refusal) or planned.skip:
+            return settled_without_writing(state, planned)
+        try:
+            self.t.execute_kw(
+                "account.move", "write", [[state.move_id], planned.move_write_values(state)]
+            )
+        except ConnectorError as exc:
+            return LineOutcome(planned.transaction_id, "error", str(exc), state.line_id, planned)
+        if self.hook:
+            self.hook("rewritten", planned)
+        try:
+            self._reconcile(planned, state)
+        except ConnectorError as exc:
+            message = f"reconcile failed ({exc}); the line was undone"
+            try:
+                self.undo([state.line_id])
+            except ConnectorError as undo_exc:
+                message = f"reconcile failed ({exc}) and undo failed too ({undo_exc})"
+            return LineOutcome(planned.transaction_id, "error", message, state.line_id, planned)
+        if self.hook:
+            self.hook("done", planned)
+        return LineOutcome(planned.transaction_id, planned.done_action, "", state.line_id, planned)
+
+    def _reconcile(self, planned: LinePlan, state: LineState) -> None:
+        pairs = planned.reconciles
+        if not pairs and planned.booking is not Booking.TRANSFER:
+            return
+        assert state.suspense is not None and state.liquidity is not None
+        if len(planned.counterparts) == 1:  # the suspense line was rewritten in place
+            for _index, invoice_line in pairs:
+                self.t.execute_kw(
+                    "account.move.line", "reconcile", [[state.suspense.id, invoice_line]]
+                )
+            if planned.booking is Booking.TRANSFER:
+                self._pair_transfer(planned, state.suspense.id, state)
+            return
+        rows = self.t.execute_kw(
+            "account.move.line",
+            "search_read",
+            [[("move_id", "=", state.move_id)]],
+            {"fields": ["account_id", "amount_currency"], "order": "id"},
+        )
+        new_ids = [r["id"] for r in rows if r["id"] not in (state.suspense.id, state.liquidity.id)]
+        ids = [state.suspense.id, *new_ids]
+        by_id = {r["id"]: r for r in rows}
+        if len(ids) != len(planned.counterparts):
+            raise ConnectorError(
+                f"entry {state.move_id} has {len(ids)} counterpart lines after the rewrite, "
+                f"{len(planned.counterparts)} expected"
+            )
+        for line_id, cp in zip(ids, planned.counterparts, strict=True):
+            row = by_id[line_id]
+            amount = to_decimal(row["amount_currency"], state.currency)
+            if row["account_id"][0] != cp.account_id or amount != cp.amount:
+                raise ConnectorError(f"journal item {line_id} does not match the plan")
+        for index, invoice_line in pairs:
+            self.t.execute_kw("account.move.line", "reconcile", [[ids[index], invoice_line]])
+        if planned.booking is Booking.TRANSFER:
+            self._pair_transfer(planned, ids[0], state)
+
+    def _pair_transfer(self, planned: LinePlan, line_id: int, state: LineState) -> None:
+        """Reconcile our transfer-account item with the other side's, if already booked."""
+        other = self.t.execute_kw(
+            "account.move.line",
+            "search_read",
+            [
+                [
+                    ("account_id", "=", planned.counterparts[0].account_id),
+                    ("reconciled", "=", False),
+                    ("name", "=", f"{TRANSFER_MARK} {planned.transaction_id}"),
+                    ("amount_currency", "=", -float(planned.counterparts[0].amount)),
+                    ("move_id", "!=", state.move_id),
+                ]
+            ],
+            {"fields": ["id"], "limit": 1},
+        )
+        if other:
+            self.t.execute_kw("account.move.line", "reconcile", [[line_id, other[0]["id"]]])
+
+
+class AddonExecutor:
+    """The bankrec add-on's ``bankrec_apply``: one call per batch, each line atomic there."""
+
+    def __init__(self, transport: OdooTransport) -> None:
+        self.t = transport
+
+    def undo(self, line_ids: Sequence[int]) -> None:
+        """The add-on's value-returning undo (plain XML-RPC cannot marshal Odoo's None)."""
+        self.t.execute_kw(ADDON_MODEL, ADDON_UNDO, [list(line_ids)])
+
+    def execute_batch(self, planned_batch: Sequence[Planned]) -> list[LineOutcome]:
+        """Write a planned batch in ONE call to the add-on's ``bankrec_apply``.
+
+        The server applies each line in its own savepoint (rewrite, reconciles, transfer
+        pairing), so a failing line is rolled back alone and reported; it re-checks each
+        line's suspense item first and skips lines booked since they were planned.
+        """
+        outcomes: dict[int, LineOutcome] = {}
+        sent: list[tuple[int, LinePlan, LineState]] = []
+        for index, (state, planned) in enumerate(planned_batch):
+            if state is None or isinstance(planned, Refusal) or planned.skip:
+                outcomes[index] = settled_without_writing(state, planned)
+            else:
+                sent.append((index, planned, state))
+        if sent:
+            instructions = [addon_instruction(planned, state) for _i, planned, state in sent]
+            try:
+                results = self.t.execute_kw(ADDON_MODEL, ADDON_APPLY, [instructions])
+                answers, failure = {r.get("key"): r for r in results}, "no answer from the add-on"
+            except ConnectorError as exc:
+                answers, failure = {}, str(exc)
+            for index, planned, state in sent:
+                answer = answers.get(planned.transaction_id)
+                status = str(answer.get("status")) if answer else ""
+                action = {"done": planned.done_action, "skipped": "skipped"}.get(status, "error")
+                message = (answer.get("message") or "") if answer else failure
+                outcomes[index] = LineOutcome(
+                    planned.transaction_id, action, message, state.line_id, planned
+                )
+        return [outcomes[i] for i in range(len(planned_batch))]
