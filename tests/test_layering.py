@@ -39,7 +39,7 @@ PACKAGES = ("dsl", "bankrec", "connectors", "bench", "addon")
 
 
 def unit_of(module: str) -> str:
-    """``bankrec.matching.engine`` -> ``bankrec.matching``; ``connectors.odoo`` -> ``connectors``."""
+    """``bankrec.matching.engine`` -> ``bankrec.matching``; ``connectors.x`` -> ``connectors``."""
     parts = module.split(".")
     return ".".join(parts[:2]) if parts[0] == "bankrec" and len(parts) > 1 else parts[0]
 

@@ -10,9 +10,9 @@ from typing import Any
 from bankrec.model import Transaction
 from connectors.odoo.reader import Currencies, find_journal
 from connectors.odoo.statement_import import StatementImporter
-from tests.odoo_server import LocalOdoo
 from connectors.odoo.transport import OdooTransport
 from connectors.odoo.writer import OdooWriter
+from tests.odoo_server import LocalOdoo
 
 _codes = itertools.count(1)
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from connectors.odoo.addon_protocol import ADDON_MODULE
-from tests.odoo_server import LocalOdoo, ModuleTestResult, OdooKit, missing_settings
 from tests.conftest import need
+from tests.odoo_server import LocalOdoo, ModuleTestResult, OdooKit, missing_settings
 
 ADDON_DIR = Path(__file__).resolve().parents[2] / "addon"
 

@@ -18,8 +18,8 @@ from bankrec.model import Allocation, Booking, Decision, Status
 from connectors.odoo.errors import ConnectorError
 from connectors.odoo.reader import read_statement_lines
 from connectors.odoo.sync import sync
-from tests.odoo_server import LocalOdoo, ModuleTestResult
 from tests.connectors.books import Books
+from tests.odoo_server import LocalOdoo, ModuleTestResult
 
 pytestmark = pytest.mark.odoo
 

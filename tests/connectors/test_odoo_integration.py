@@ -22,9 +22,9 @@ from bankrec.statements.canonical import write_statement_csv
 from connectors.odoo.plan import LinePlan, WriteConfig
 from connectors.odoo.reader import read_statement_lines
 from connectors.odoo.sync import SyncConfig, sync
-from tests.odoo_server import LocalOdoo
 from connectors.odoo.writer import OdooWriter
 from tests.connectors.books import Books
+from tests.odoo_server import LocalOdoo
 
 pytestmark = pytest.mark.odoo
 
