@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from dsl import Outcome, RuleFileError, compile_rules
+from tests.builders import OUR_ACCOUNT, rule_fields
 
 
 def tx(
@@ -17,21 +17,19 @@ def tx(
     iban: str = "",
     currency: str = "EUR",
     date: dt.date = dt.date(2026, 3, 15),
-    account: str = "FR7630006000011234567890189",
+    account: str = OUR_ACCOUNT,
 ) -> dict[str, object]:
-    """Fields shaped like ``Transaction.rule_fields()``."""
-    value = Decimal(amount)
-    return {
-        "label": label,
-        "counterparty": counterparty,
-        "reference": reference,
-        "iban": iban,
-        "amount": value,
-        "currency": currency,
-        "date": date,
-        "account": account,
-        "direction": "in" if value >= 0 else "out",
-    }
+    """Fields shaped like ``Transaction.rule_fields()`` (built by :mod:`tests.builders`)."""
+    return rule_fields(
+        label,
+        amount,
+        counterparty=counterparty,
+        reference=reference,
+        iban=iban,
+        currency=currency,
+        date=date,
+        account=account,
+    )
 
 
 def run(text: str, fields: dict[str, object], source: str = "t.rules") -> Outcome:

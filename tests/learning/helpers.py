@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from bankrec.learning import ValidatedDecision
-from bankrec.model import ItemKind, OpenItem, Transaction
+from bankrec.model import OpenItem, Transaction
+from tests.builders import open_item, transaction
 
 MULLER_IBAN = "CH9300762011623852957"
 OTHER_IBAN = "DE89370400440532013000"
@@ -21,28 +21,27 @@ def tx(
     day: str = "2026-11-02",
     label: str = "",
 ) -> Transaction:
-    return Transaction(
-        id=tx_id,
-        date=dt.date.fromisoformat(day),
-        amount=Decimal(amount),
-        currency="EUR",
-        label=label or f"VIR SEPA {counterparty}".strip(),
+    """A payment labelled like a SEPA credit transfer from ``counterparty``."""
+    return transaction(
+        tx_id,
+        amount,
+        label or f"VIR SEPA {counterparty}".strip(),
         counterparty=counterparty,
         iban=iban,
+        account="",
+        date=dt.date.fromisoformat(day),
     )
 
 
 def item(item_id: str, partner: str, amount: str = "100.00", number: str = "") -> OpenItem:
-    return OpenItem(
-        id=item_id,
-        kind=ItemKind.OUT_INVOICE,
+    """An invoice of October 2026, due at its end."""
+    return open_item(
+        item_id,
+        partner,
+        amount,
         number=number or f"FA-{item_id}",
-        partner=partner,
         date=dt.date(2026, 10, 1),
-        due_date=dt.date(2026, 10, 31),
-        amount=Decimal(amount),
-        residual=Decimal(amount),
-        currency="EUR",
+        due=dt.date(2026, 10, 31),
     )
 
 
