@@ -105,10 +105,42 @@ def _days(days: int) -> dt.timedelta:
     return dt.timedelta(days=days)
 
 
-def _rule(points: list[str], rule: RuleInfluence) -> int:
+Points = tuple[int, str]  # (points, the sentence that explains them)
+
+
+def weigh(
+    *,
+    reference: Points | None,
+    partner: Points | None,
+    number: Points | None,
+    amount: Sequence[Points],
+    date: Points | None,
+    other_document: Points | None,
+    notes: Sequence[str],
+    rule: RuleInfluence,
+) -> tuple[int, list[str]]:
+    """The one place evidence becomes points: sum them, and keep one sentence per piece,
+    always in the same order (reference, partner, number, amount, date, another document
+    named, notes, rules), for a single item and for a group alike."""
+    score = 0
+    reasons: list[str] = []
+    for piece in (reference, partner, number, *amount, date, other_document):
+        if piece is not None:
+            score += piece[0]
+            reasons.append(piece[1])
+    reasons.extend(notes)
     if rule.delta:
-        points.append(f"rule {rule.where}: confidence {rule.delta:+d}")
-    return rule.delta
+        score += rule.delta
+        reasons.append(f"rule {rule.where}: confidence {rule.delta:+d}")
+    return score, reasons
+
+
+def _other_document(cited_elsewhere: str, names_own: bool, cfg: MatchConfig) -> Points | None:
+    """A line naming a different document than the candidate's is evidence against it."""
+    if not cited_elsewhere or names_own:
+        return None
+    penalty = cfg.weights.other_document
+    return -penalty, f"the line names another document, {cited_elsewhere} (-{penalty})"
 
 
 def score_item(
@@ -128,63 +160,78 @@ def score_item(
     w = cfg.weights
     cur = tx.currency
     paid = abs(tx.amount)
-    reasons: list[str] = []
-    score = 0
-    review = ""
+    named = bool(evidence.number or evidence.reference)
+    reference = number = partner = date = None
     if evidence.reference:
-        score += w.reference
-        reasons.append(
-            f"structured reference {evidence.reference} is {item.number}'s (+{w.reference})"
+        reference = (
+            w.reference,
+            f"structured reference {evidence.reference} is {item.number}'s (+{w.reference})",
         )
-    points = _partner_points(hit, cfg, bool(evidence.number or evidence.reference))
+    points = _partner_points(hit, cfg, named)
     if hit is not None and points:
-        score += points
-        reasons.append(_partner_reason(hit, item, points))
+        partner = (points, _partner_reason(hit, item, points))
     if evidence.number:
-        score += w.invoice
-        reasons.append(
-            f"invoice number {item.number} found in {evidence.number_source} (+{w.invoice})"
+        number = (
+            w.invoice,
+            f"invoice number {item.number} found in {evidence.number_source} (+{w.invoice})",
         )
+    amount: list[Points] = []
     diff = paid - residual
     partial = False
+    review = ""
     tol = cfg.amount_tolerance
     if abs(diff) <= tol:
         allocated = min(paid, residual)
-        score += w.amount
-        reasons.append(f"amount {paid} {cur} settles the open {residual} exactly (+{w.amount})")
+        amount.append(
+            (w.amount, f"amount {paid} {cur} settles the open {residual} exactly (+{w.amount})")
+        )
         if unique_amount and w.unique and hit is not None and points:
-            score += w.unique
-            reasons.append(f"the only open item of this partner for {residual} {cur} (+{w.unique})")
+            amount.append(
+                (
+                    w.unique,
+                    f"the only open item of this partner for {residual} {cur} (+{w.unique})",
+                )
+            )
     elif abs(diff) <= min(cfg.writeoff_max, quantize(residual * cfg.writeoff_ratio, cur)):
         allocated = residual
         half = w.amount // 2
-        score += half
         review = f"difference {diff:+} {cur} to write off"
-        reasons.append(
-            f"amount {paid} {cur} is {abs(diff)} {'short of' if diff < 0 else 'over'} the open "
-            f"{residual}: difference booked as write-off, to confirm (+{half})"
+        amount.append(
+            (
+                half,
+                f"amount {paid} {cur} is {abs(diff)} {'short of' if diff < 0 else 'over'} the "
+                f"open {residual}: difference booked as write-off, to confirm (+{half})",
+            )
         )
     elif diff < 0:
         allocated = paid
         partial = True
-        reasons.append(
-            f"partial payment: {paid} of the open {residual} {cur}, "
-            f"{residual - paid} stays open (+0)"
+        amount.append(
+            (
+                0,
+                f"partial payment: {paid} of the open {residual} {cur}, "
+                f"{residual - paid} stays open (+0)",
+            )
         )
     else:
         allocated = residual
         review = f"pays {diff} {cur} more than the item's residual"
-        reasons.append(f"amount {paid} {cur} exceeds the open {residual} by {diff} (+0)")
+        amount.append((0, f"amount {paid} {cur} exceeds the open {residual} by {diff} (+0)"))
     if _date_ok(tx.date, item, cfg):
-        score += w.date
         due = item.due_date or item.date
-        reasons.append(f"paid {tx.date} for a document dated {item.date}, due {due} (+{w.date})")
-    if cited_elsewhere and not (evidence.number or evidence.reference):
-        score -= w.other_document
-        reasons.append(f"the line names another document, {cited_elsewhere} (-{w.other_document})")
-    score += _rule(reasons, rule)
+        date = (w.date, f"paid {tx.date} for a document dated {item.date}, due {due} (+{w.date})")
+    score, reasons = weigh(
+        reference=reference,
+        partner=partner,
+        number=number,
+        amount=amount,
+        date=date,
+        other_document=_other_document(cited_elsewhere, named, cfg),
+        notes=(),
+        rule=rule,
+    )
     loose = partial or (review and not review.startswith("difference"))
-    if loose and not (evidence.number or evidence.reference) and score >= cfg.suggest_threshold:
+    if loose and not named and score >= cfg.suggest_threshold:
         score = cfg.suggest_threshold - 1
         reasons.append(
             "an amount that does not settle the item, on a line naming no document, could "
@@ -218,46 +265,50 @@ def score_group(
     """Score one transaction settling several items of one partner exactly (subset-sum)."""
     w = cfg.weights
     cur = tx.currency
-    reasons: list[str] = []
-    score = 0
+    reference = partner = number = date = None
     refs = [e for e in evidence if e.reference]
     if refs and len(refs) == len(items):
-        score += w.reference
-        reasons.append(
-            f"structured references of all {len(items)} documents found (+{w.reference})"
+        reference = (
+            w.reference,
+            f"structured references of all {len(items)} documents found (+{w.reference})",
         )
     partner_points = _partner_points(hit, cfg)
     if hit is not None and partner_points:
-        score += partner_points
-        reasons.append(_partner_reason(hit, items[0], partner_points))
+        partner = (partner_points, _partner_reason(hit, items[0], partner_points))
     found = [it.number for it, e in zip(items, evidence, strict=True) if e.number]
     if found:
         points = round(w.invoice * len(found) / len(items))
-        score += points
-        reasons.append(
+        number = (
+            points,
             f"invoice numbers found in the bank text: {', '.join(found)} "
-            f"({len(found)} of {len(items)}, +{points})"
+            f"({len(found)} of {len(items)}, +{points})",
         )
     listing = ", ".join(
         f"{it.number} {'-' if it.kind.sign != tx_sign(tx) else ''}{quantize(r, cur)}"
         for it, r in zip(items, residuals, strict=True)
     )
-    score += w.amount
-    reasons.append(
+    amount = (
+        w.amount,
         f"one payment of {quantize(abs(tx.amount), cur)} {cur} settles {len(items)} documents "
-        f"exactly: {listing} (+{w.amount})"
+        f"exactly: {listing} (+{w.amount})",
     )
     if all(_date_ok(tx.date, it, cfg) for it in items):
-        score += w.date
-        reasons.append(f"paid {tx.date}, consistent with every due date (+{w.date})")
-    if cited_elsewhere and not found and not refs:
-        score -= w.other_document
-        reasons.append(f"the line names another document, {cited_elsewhere} (-{w.other_document})")
+        date = (w.date, f"paid {tx.date}, consistent with every due date (+{w.date})")
     review = ""
+    notes = []
     if ambiguous:
         review = "another combination of open items gives the same total"
-        reasons.append("another combination of this partner's open items has the same total")
-    score += _rule(reasons, rule)
+        notes.append("another combination of this partner's open items has the same total")
+    score, reasons = weigh(
+        reference=reference,
+        partner=partner,
+        number=number,
+        amount=[amount],
+        date=date,
+        other_document=_other_document(cited_elsewhere, bool(found or refs), cfg),
+        notes=notes,
+        rule=rule,
+    )
     allocations = tuple(
         Allocation(it.id, quantize(r, cur)) for it, r in zip(items, residuals, strict=True)
     )
