@@ -47,6 +47,9 @@ class Transaction:
     charges: Decimal | None = None  # bank charges the bank reports as deducted, if any
     bank_code: str = ""  # bank transaction code (BkTxCd, :61: type, CODA code)
     source: str = ""  # file:line or XML path the transaction was read from
+    # what the importer had to assume to read this line (e.g. a date taken from the
+    # statement); shown to the user, never part of the id or of the canonical CSV
+    warnings: tuple[str, ...] = ()
 
     @property
     def direction(self) -> Direction:
@@ -91,6 +94,12 @@ class Statement:
     def movements(self) -> Decimal:
         """Sum of the statement's transaction amounts."""
         return sum((t.amount for t in self.transactions), Decimal(0))
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Every warning of the statement's transactions, one line each, in file order:
+        ``"<source> [<id>]: <warning>"`` (the id tells apart lines of a one-line XML file)."""
+        return tuple(f"{t.source} [{t.id}]: {w}" for t in self.transactions for w in t.warnings)
 
 
 class ItemKind(StrEnum):

@@ -37,6 +37,27 @@ def quantize(amount: Decimal, currency: str) -> Decimal:
     return amount.quantize(minor_unit(currency), rounding=ROUND_HALF_EVEN)
 
 
+def format_amount(amount: Decimal, currency: str) -> str:
+    """``amount`` as text with the minor units of ``currency``, for files people and ERPs read.
+
+    ``-905.3`` EUR is written ``-905.30``, ``50000`` EUR ``50000.00``, ``1500.00`` JPY
+    ``1500``, ``1.25`` KWD ``1.250``: banks write amounts every which way (``50000``,
+    ``88667.8``), a statement export should not. Plain digits, never an exponent, never
+    ``-0.00``.
+
+    This pads and never rounds: an amount more precise than its currency (``1.234`` EUR, a
+    fee priced in tenths of a cent) keeps its digits -- ``1.234`` -- because a writer must
+    not change money; only zeros beyond the minor unit are dropped (``1.2340`` -> ``1.234``,
+    ``1500.00`` JPY -> ``1500``). Use :func:`quantize` to round deliberately.
+    """
+    if not amount.is_finite():
+        raise ValueError(f"{amount} is not an amount")
+    if amount.is_zero():
+        amount = abs(amount)  # -0.00 and 0E-7 are plain zero
+    significant = -int(amount.normalize().as_tuple().exponent)  # decimals that are not zeros
+    return format(amount, f".{max(exponent(currency), significant)}f")
+
+
 def to_minor(amount: Decimal, currency: str) -> int:
     """Amount as an integer count of minor units (cents); exact, for indexes and sums."""
     return int(quantize(amount, currency).scaleb(exponent(currency)))

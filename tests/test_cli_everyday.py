@@ -213,3 +213,16 @@ def test_quiet_silences_progress_on_a_terminal_too(big_statement: Path) -> None:
         "match", "--statement", big_statement, "--open-items", OPEN_ITEMS, "--quiet"
     )
     assert shown == ""
+
+
+def test_import_reports_entries_dated_by_their_statement(tmp_path: Path) -> None:
+    undated = ROOT / "tests" / "fixtures" / "camt" / "camt053_v08_undated_entries.xml"
+    result = bankrec("import", "-o", tmp_path / "st.json", undated)
+    assert result.returncode == 0, result.stderr
+    warned = [ln for ln in result.stderr.splitlines() if ln.startswith("bankrec: warning:")]
+    assert warned and all("took the statement's" in ln for ln in warned)
+    data = json.loads((tmp_path / "st.json").read_text(encoding="utf-8"))
+    dated_by_statement = [t for t in data["transactions"] if t["warnings"]]
+    assert len(dated_by_statement) == len(warned)
+    assert all(t["amount"].count(".") == 1 and len(t["amount"].split(".")[1]) == 2
+               for t in data["transactions"])  # fmt: skip

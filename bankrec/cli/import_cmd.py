@@ -14,6 +14,7 @@ import importlib
 import json
 import sys
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from bankrec.cli.output import output_stream
 from bankrec.cli.progress import Reporter
 from bankrec.errors import BankrecError
 from bankrec.model import Balance, Statement, Transaction
+from bankrec.money import format_amount
 from bankrec.statements.balance import BalanceProblem, check_balances
 from bankrec.statements.canonical import write_statement_csv
 from bankrec.statements.dedupe import dedupe
@@ -104,6 +106,7 @@ def run(args: argparse.Namespace) -> int:
         )
         for problem in result.problems:
             print(f"bankrec: warning: {problem}", file=sys.stderr)
+        _print_warnings([w for _, st in result.statements for w in st.warnings])
         with output_stream(args.output) as out:
             if fmt == "csv":
                 write_statement_csv(result.transactions, out)
@@ -112,6 +115,21 @@ def run(args: argparse.Namespace) -> int:
                 out.write("\n")
     reporter.finish(result.summary())
     return 0
+
+
+MAX_WARNINGS = 20  # lines of warnings printed; the rest are counted (all are in --to json)
+
+
+def _print_warnings(warnings: list[str]) -> None:
+    """What the readers noticed but could still import (e.g. an entry dated by its statement)."""
+    for warning in warnings[:MAX_WARNINGS]:
+        print(f"bankrec: warning: {warning}", file=sys.stderr)
+    if len(warnings) > MAX_WARNINGS:
+        print(
+            f"bankrec: warning: ... and {len(warnings) - MAX_WARNINGS} more "
+            "(each is listed on its transaction in --to json)",
+            file=sys.stderr,
+        )
 
 
 class ImportResult:
@@ -178,15 +196,15 @@ def import_files(
     return ImportResult(statements, merged.transactions, merged.duplicate_count, problems)
 
 
-def _money(value: Any) -> str | None:
-    return None if value is None else str(value)
+def _money(value: Decimal | None, currency: str) -> str | None:
+    return None if value is None else format_amount(value, currency)
 
 
-def _balance(balance: Balance | None) -> dict[str, Any] | None:
+def _balance(balance: Balance | None, currency: str) -> dict[str, Any] | None:
     if balance is None:
         return None
     return {
-        "amount": str(balance.amount),
+        "amount": format_amount(balance.amount, currency),
         "date": balance.date.isoformat() if balance.date else None,
     }
 
@@ -196,7 +214,7 @@ def transaction_to_json(t: Transaction) -> dict[str, Any]:
     return {
         "id": t.id,
         "date": t.date.isoformat(),
-        "amount": str(t.amount),
+        "amount": format_amount(t.amount, t.currency),
         "currency": t.currency,
         "label": t.label,
         "counterparty": t.counterparty,
@@ -208,9 +226,10 @@ def transaction_to_json(t: Transaction) -> dict[str, Any]:
         "end_to_end_id": t.end_to_end_id,
         "bic": t.bic,
         "reversal": t.reversal,
-        "charges": _money(t.charges),
+        "charges": _money(t.charges, t.currency),
         "bank_code": t.bank_code,
         "source": t.source,
+        "warnings": list(t.warnings),
     }
 
 
@@ -226,12 +245,13 @@ def result_to_json(result: ImportResult) -> dict[str, Any]:
                 "statement_id": s.statement_id,
                 "account": s.account,
                 "currency": s.currency,
-                "opening": _balance(s.opening),
-                "closing": _balance(s.closing),
-                "movements": str(s.movements()),
+                "opening": _balance(s.opening, s.currency),
+                "closing": _balance(s.closing, s.currency),
+                "movements": format_amount(s.movements(), s.currency),
                 "transactions": len(s.transactions),
                 "balanced": (s.source not in unbalanced) if checked else None,
                 "source": s.source,
+                "warnings": list(s.warnings),
             }
         )
     return {

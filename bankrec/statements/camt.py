@@ -9,7 +9,8 @@ notification) is taken from that namespace -- never from the file name.
 The file is read with lxml ``iterparse`` (streaming): each entry (``Ntry``) is turned into
 transactions as soon as it is complete and then dropped from the tree, so a 500 MB file
 needs memory for one entry at a time plus the transactions produced. DTDs and entities are
-refused before and during parsing (:mod:`bankrec.statements.xmlsafe`).
+refused by bankrec itself before any byte reaches libxml2, and again on every chunk the
+parser is fed (:mod:`bankrec.statements.xmlsafe`).
 
 Strictness: every error names the file, the source line and the XML path
 (``/Document/BkToCstmrStmt/Stmt[2]/Ntry[14]/Amt``) and says what was expected; the first
@@ -140,6 +141,9 @@ class _StatementState:
     credits: list[Decimal] = field(default_factory=lambda: [Decimal(0), Decimal(0)])
     debits: list[Decimal] = field(default_factory=lambda: [Decimal(0), Decimal(0)])
     ids: IdAllocator = field(default_factory=IdAllocator)
+    # for entries without any date: (date, what it is), found once per statement
+    fallback_date: tuple[dt.date, str] | None = None
+    fallback_searched: bool = False
 
 
 @dataclass(frozen=True)
@@ -334,7 +338,7 @@ class _Reader:
         if qname.localname != "Document" or match is None:
             raise StatementError(
                 f"root element is {root.tag!r}",
-                Location(self.file, root.sourceline, None, f"/{qname.localname}"),
+                Location(self.file, _line(root), None, f"/{qname.localname}"),
                 "Document in a urn:iso:std:iso:20022:tech:xsd:camt.052/053/054.001.xx namespace",
             )
         self.ns = qname.namespace or ""
@@ -481,6 +485,60 @@ class _Reader:
                 "entries that add up to the stated net total",
             )
 
+    def _statement_date(self, st: _StatementState, ntry: etree._Element) -> tuple[dt.date, str]:
+        """The date for an entry that has neither ``BookgDt`` nor ``ValDt``, and what it is.
+
+        Some banks (a real Lithuanian camt.053, see docs/import.md) date only the statement:
+        its balances carry the day, the entries nothing. Refusing such a file loses a whole
+        day's statement over a date the file does state, so the entry takes -- with a
+        warning on the transaction -- the first of: the closing balance's date (the day the
+        entries were booked by), the opening balance's, the end of the statement's period
+        (``FrToDt/ToDtTm``: inside the period, where ``CreDtTm`` is often the next
+        morning), the statement's ``CreDtTm``, the group header's ``CreDtTm``. All of
+        them precede the entries in the file, so they are already parsed here. When none
+        is there the entry is refused, as before.
+        """
+        if not st.fallback_searched:
+            st.fallback_searched = True
+            st.fallback_date = self._find_statement_date(st)
+        if st.fallback_date is None:
+            raise self.error(
+                "entry has no date, and neither do the statement's balances, period or "
+                "creation time",
+                ntry,
+                "BookgDt or ValDt on the entry (or a dated balance on the statement)",
+                "BookgDt",
+            )
+        return st.fallback_date
+
+    def _find_statement_date(self, st: _StatementState) -> tuple[dt.date, str] | None:
+        dated: dict[str, dt.date] = {}
+        for bal in self.all(st.element, "Bal"):
+            code = self.text(bal, "Tp/CdOrPrtry/Cd") or self.text(bal, "Tp/CdOrPrtry/Prtry")
+            wanted = code in OPENING_CODES + CLOSING_CODES and code not in dated
+            if wanted and self.find(bal, "Dt") is not None:
+                dated[code] = self._date(bal, "Dt")
+        for code in CLOSING_CODES:
+            if code in dated:
+                return dated[code], "statement's closing balance date"
+        for code in OPENING_CODES:
+            if code in dated:
+                return dated[code], "statement's opening balance date"
+        period = self.find(st.element, "FrToDt")  # not indexed below: _UNUSED
+        period_end = self.find(period, "ToDtTm") if period is not None else None
+        if period_end is not None:
+            return self._date_of(period_end), "end of the statement's period"
+        created = self.find(st.element, "CreDtTm")
+        if created is not None:
+            return self._date_of(created), "statement's creation date"
+        message = st.element.getparent()
+        for child in message if message is not None else ():
+            if child.tag == f"{{{self.ns}}}GrpHdr":
+                created = self.find(child, "CreDtTm")
+                if created is not None:
+                    return self._date_of(created), "message's creation date"
+        return None
+
     # ---- entries --------------------------------------------------------------------
 
     def _start_entry(self, el: etree._Element) -> None:
@@ -537,12 +595,14 @@ class _Reader:
         booking_el = self.find(ntry, "BookgDt")
         value_el = self.find(ntry, "ValDt")
         value_date = self._date(ntry, "ValDt") if value_el is not None else None
+        warnings: tuple[str, ...] = ()
         if booking_el is not None:
             booking = self._date(ntry, "BookgDt")
         elif value_date is not None:
             booking = value_date
         else:
-            raise self.error("entry has no date", ntry, "BookgDt or ValDt", "BookgDt")
+            booking, what = self._statement_date(st, ntry)
+            warnings = (f"no booking or value date; took the {what} {booking.isoformat()}",)
         entry = _Entry(
             element=ntry,
             amount=signed,
@@ -554,6 +614,7 @@ class _Reader:
             code=self._bank_code(ntry),
             info=self.text(ntry, "AddtlNtryInf"),
             charges=self._charges(ntry, ccy),
+            warnings=warnings,
         )
         details = self.all(ntry, "NtryDtls/TxDtls")
         amounts = [self._detail_amount(d, entry) for d in details]
@@ -679,6 +740,7 @@ class _Reader:
             charges=charges,
             bank_code=code or entry.code,
             source=f"{self.file}:{line}",
+            warnings=entry.warnings,
         )
 
     # ---- fields ---------------------------------------------------------------------
@@ -821,6 +883,10 @@ class _Reader:
             raise self.error(
                 f"{name} has no date", holder if holder is not None else root, "Dt or DtTm", "Dt"
             )
+        return self._date_of(el)
+
+    def _date_of(self, el: etree._Element) -> dt.date:
+        """The calendar day of an ISO date or date-time element, as the bank wrote it."""
         text = (el.text or "").strip()
         match = _DATE_RE.match(text)
         try:
@@ -847,6 +913,11 @@ class _Entry:
     code: str
     info: str
     charges: Decimal | None
+    warnings: tuple[str, ...] = ()  # what was assumed for this entry (a date taken elsewhere)
+
+
+def _line(el: etree._Element) -> int | None:
+    return el.sourceline if isinstance(el.sourceline, int) else None
 
 
 def _usable(ref: str) -> str:

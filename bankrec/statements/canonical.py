@@ -1,8 +1,12 @@
 """bankrec's canonical statement CSV: the one format every command can read.
 
 Columns: ``id,date,amount,currency,label,counterparty,iban,reference,account`` (amount
-signed, positive = money received). Every importer can write it (``bankrec import --to
-csv``), so the matcher and the connectors take any bank format through it.
+signed, positive = money received, written with the currency's minor units by
+:func:`bankrec.money.format_amount`: ``-905.30`` EUR, ``1500`` JPY, ``1.250`` KWD -- and
+never rounded, so an amount more precise than its currency keeps its digits). Every
+importer can write it (``bankrec import --to csv``), so the matcher and the connectors take
+any bank format through it. Importer warnings (:attr:`Transaction.warnings`) are not
+written: they are for the person running the import.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import TextIO
 from bankrec.csvfields import read_rows
 from bankrec.errors import InputError, Location
 from bankrec.model import Transaction
+from bankrec.money import format_amount
 
 COLUMNS = ("id", "date", "amount", "currency", "label", "counterparty", "iban", "reference",
            "account")  # fmt: skip
@@ -59,8 +64,8 @@ def write_statement_csv(transactions: Iterable[Transaction], out: TextIO) -> int
     count = 0
     for t in transactions:
         writer.writerow(
-            [t.id, t.date.isoformat(), str(t.amount), t.currency, t.label, t.counterparty,
-             t.iban, t.reference, t.account]
+            [t.id, t.date.isoformat(), format_amount(t.amount, t.currency), t.currency,
+             t.label, t.counterparty, t.iban, t.reference, t.account]
         )  # fmt: skip
         count += 1
     return count

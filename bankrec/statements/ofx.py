@@ -8,6 +8,11 @@ its errors carry no line numbers. So this reader uses ofxtools' tag grammar
 elements and CDATA) to tokenize, and builds the tree itself so every element knows its
 line; a mismatched or missing end tag, a bad amount or date raises
 :class:`StatementError` naming file, line and element path, and nothing is imported.
+
+The tokenizer never processes a DTD (entities other than the five XML ones and ``&nbsp;``
+stay as written), but an OFX 2.x file is XML: a ``<!DOCTYPE``/``<!ENTITY`` before
+``<OFX>`` is refused with the same check and message as camt
+(:func:`bankrec.statements.xmlsafe.check_prolog_bytes`).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from bankrec.errors import Location, StatementError
 from bankrec.model import Balance, Statement, Transaction
 from bankrec.money import check_currency, exponent
 from bankrec.statements.ids import IdAllocator, usable_ref
+from bankrec.statements.xmlsafe import check_prolog_bytes
 
 NAME = "ofx"
 
@@ -89,6 +95,7 @@ def read(path: Path) -> list[Statement]:
         data = path.read_bytes()
     except OSError as exc:
         raise StatementError(f"cannot read file: {exc.strerror}", Location(name)) from None
+    check_prolog_bytes(data, name)  # no DTD before <OFX>: refused as every XML format does
     text, body_start = _decode(data, name)
     root = _parse_tree(text, body_start, name)
     statements = [_statement(node, name) for node in root.walk() if node.tag in _STATEMENT_TAGS]

@@ -27,7 +27,13 @@ from bankrec.money import check_currency, minor_unit, parse_amount
 from bankrec.statements.ids import IdAllocator
 from bankrec.statements.sheetguess import propose_profile
 from bankrec.statements.sheetprofile import Column, Profile, load_profile, norm, shipped_profiles
-from bankrec.statements.sheettable import Cell, Table, is_xlsx, read_table
+from bankrec.statements.sheettable import (
+    Cell,
+    Table,
+    check_workbook_parts,
+    is_xlsx,
+    read_table,
+)
 
 NAME = "sheet"
 HEADER_SEARCH_ROWS = 100
@@ -53,6 +59,7 @@ def sniff(head: bytes) -> bool:
 
 def read(path: Path, profile: Path | None = None) -> list[Statement]:
     """Statements of a CSV/XLSX export, with ``profile`` or else the shipped one that fits."""
+    check_workbook_parts(path)  # before profile detection, which takes errors for "no match"
     chosen = load_profile(profile) if profile is not None else find_profile(path)
     return read_with(path, chosen)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bankrec.errors import Location, StatementError
+from bankrec.statements.xmlsafe import check_prolog_stream
 
 Cell = object  # str for CSV; str, int, float, datetime or None for XLSX
 DELIMITERS = (";", ",", "\t", "|")
@@ -121,6 +122,7 @@ def read_xlsx(path: Path, *, sheet: str = "", limit: int | None = None) -> Table
     from openpyxl import load_workbook
 
     name = str(path)
+    check_workbook_parts(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError, EOFError) as exc:
@@ -150,6 +152,30 @@ def read_xlsx(path: Path, *, sheet: str = "", limit: int | None = None) -> Table
     finally:
         book.close()
     return Table(name, rows, "xlsx")
+
+
+def check_workbook_parts(path: Path) -> None:
+    """Refuse a workbook with a DTD in any of its XML parts, in bankrec's words.
+
+    An XLSX file is a zip of XML parts; a DOCTYPE in one is refused as in camt and OFX
+    (naming the part), before openpyxl's parser (defusedxml) could raise its own error --
+    which profile detection would take for "not this profile". Anything that is not a
+    readable zip is left to :func:`read_xlsx`, which reports it.
+    """
+    name = str(path)
+    try:
+        with path.open("rb") as handle:
+            if not is_xlsx(handle.read(65536)):
+                return
+        with zipfile.ZipFile(path) as archive:
+            for member in archive.infolist():
+                if member.filename.lower().endswith((".xml", ".rels", ".vml")):
+                    with archive.open(member) as part:
+                        check_prolog_stream(part, name, member.filename)
+    except StatementError:
+        raise
+    except Exception:  # unreadable or damaged archive: read_xlsx says so in its own words
+        return
 
 
 def read_table(path: Path, *, encoding: str = "", delimiter: str = "", quotechar: str = '"',

@@ -9,11 +9,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
-from bankrec.errors import StatementError
+from bankrec.errors import Location, StatementError
 from bankrec.model import Statement, Transaction
 from bankrec.statements import camt, xmlsafe
 from bankrec.statements.balance import check_balances
+from bankrec.statements.ids import stable_id
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "camt"
 
@@ -195,34 +197,152 @@ def test_wrong_namespace_is_refused_naming_the_expected_one() -> None:
     assert not camt.sniff((FIXTURES / "wrong_namespace.xml").read_bytes())
 
 
+# ---- hostile XML -------------------------------------------------------------------------
+
+OUR_REFUSAL = "refusing XML with a <!DOCTYPE declaration (entity expansion / external entity risk)"
+
+
+class _SpyParser(etree.XMLPullParser):
+    """The real parser, recording every byte libxml2 is given."""
+
+    fed: list[bytes] = []
+
+    def feed(self, data: bytes | str) -> None:  # type: ignore[override]
+        _SpyParser.fed.append(data if isinstance(data, bytes) else data.encode())
+        super().feed(data)
+
+
+@pytest.fixture()
+def parser_spy(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """What reached libxml2 during the test (the readers parse only through xmlsafe)."""
+    _SpyParser.fed = []
+    monkeypatch.setattr(xmlsafe.etree, "XMLPullParser", _SpyParser)
+    return _SpyParser.fed
+
+
+def _assert_refused_in_our_words(err: StatementError, path: Path, line: int = 2) -> None:
+    """bankrec's own message, naming the file and the declaration's line -- whatever the
+    libxml2 version would have said (2.14: "Maximum entity amplification factor exceeded")."""
+    assert err.message == OUR_REFUSAL
+    assert err.location.file == str(path)
+    assert err.location.line == line
+    assert "DTD" in err.expected and "entity" in err.expected
+    assert "root:" not in str(err)  # no /etc/passwd content leaked
+    assert "amplification" not in str(err) and "not well-formed" not in str(err)
+
+
 @pytest.mark.parametrize("name", ["bomb.xml", "xxe.xml"])
-def test_dtd_and_entities_are_refused_before_parsing(name: str) -> None:
+def test_dtd_and_entities_are_refused_before_parsing(name: str, parser_spy: list[bytes]) -> None:
     started = time.perf_counter()
-    with pytest.raises(StatementError, match="DOCTYPE") as caught:
-        read(name)
+    with pytest.raises(StatementError) as caught:
+        read(name)  # raises: no statement, no transaction is returned
     assert time.perf_counter() - started < 5  # nothing was expanded
-    assert caught.value.location.line == 2
-    assert "root:" not in str(caught.value)  # no /etc/passwd content leaked
+    _assert_refused_in_our_words(caught.value, FIXTURES / name)
+    assert parser_spy == []  # libxml2 never saw a byte of it
 
 
 @pytest.mark.parametrize("name", ["bomb.xml", "xxe.xml"])
-def test_parser_layer_alone_also_refuses_dtds(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Defence in depth: with the byte pre-scan disabled the parsed prolog is checked."""
+def test_parser_layer_alone_also_refuses_dtds(
+    name: str, monkeypatch: pytest.MonkeyPatch, parser_spy: list[bytes]
+) -> None:
+    """Defence in depth: with the up-front scan and the docinfo check both disabled, the
+    parser layer (safe_iterparse) still refuses, before libxml2 is given the DOCTYPE."""
     monkeypatch.setattr(camt, "check_prolog", lambda path: None)
-    with pytest.raises(StatementError, match="DOCTYPE"):
+    monkeypatch.setattr(camt, "check_docinfo", lambda element, path: None)
+    with pytest.raises(StatementError) as caught:
         read(name)
+    _assert_refused_in_our_words(caught.value, FIXTURES / name)
+    assert not any(b"<!DOCTYPE" in data or b"<!ENTITY" in data for data in parser_spy)
 
 
-def test_doctype_hidden_behind_a_long_comment_is_still_refused(tmp_path: Path) -> None:
-    text = (FIXTURES / "xxe.xml").read_text(encoding="utf-8")
-    padded = text.replace(
-        "<!DOCTYPE", "<!--" + "x" * (xmlsafe.PROLOG_BYTES + 10) + "-->\n<!DOCTYPE"
-    )
+@pytest.mark.parametrize("name", ["bomb.xml", "xxe.xml"])
+def test_doctype_hidden_behind_a_long_comment_is_still_refused(
+    tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch, parser_spy: list[bytes]
+) -> None:
+    """The whole prolog is walked, not a fixed number of bytes, and chunk boundaries fall
+    inside the comment and inside the declaration's name."""
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    boundary = xmlsafe.CHUNK_BYTES * 3  # "<!DOC" ends one chunk, "TYPE" starts the next
+    pad = "x" * (boundary - 4 - text.index("<!DOCTYPE") - len("<!---->\n"))
     path = tmp_path / "padded.xml"
-    path.write_text(padded, encoding="utf-8")
-    assert xmlsafe.forbidden_declaration(path.read_bytes()[: xmlsafe.PROLOG_BYTES]) == ""
-    with pytest.raises(StatementError, match="DOCTYPE"):
+    path.write_text(text.replace("<!DOCTYPE", f"<!--{pad}-->\n<!DOCTYPE"), encoding="utf-8")
+    data = path.read_bytes()
+    assert data.index(b"<!DOCTYPE") == boundary - 4
+    assert xmlsafe.forbidden_declaration(data[: xmlsafe.PROLOG_BYTES]) == ""
+    with pytest.raises(StatementError) as caught:
         camt.read(path)
+    _assert_refused_in_our_words(caught.value, path, line=3)
+    monkeypatch.setattr(camt, "check_prolog", lambda path: None)
+    with pytest.raises(StatementError) as caught:
+        camt.read(path)
+    _assert_refused_in_our_words(caught.value, path, line=3)
+    assert b"".join(parser_spy).find(b"<!DOCTYPE") < 0
+
+
+def test_doctype_text_inside_a_comment_or_the_document_is_not_a_declaration(
+    tmp_path: Path,
+) -> None:
+    text = (FIXTURES / "camt054_v04_ch.xml").read_text(encoding="utf-8")
+    path = tmp_path / "commented.xml"
+    path.write_text(
+        text.replace("<Document", "<!-- no <!DOCTYPE here -->\n<Document", 1).replace(
+            "</Document>", "<!-- <!ENTITY x 'y'> -->\n</Document>"
+        ),
+        encoding="utf-8",
+    )
+    assert sum(t.amount for t in camt.read(path)[0].transactions) == Decimal("1160.40")
+
+
+def _dtd_only_prolog(body: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="{enc}"?>\n<!-- bank export -->\n'
+        '<!DOCTYPE Document [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n' + body
+    )
+
+
+@pytest.mark.parametrize(
+    ("declared", "codec"),
+    [
+        ("UTF-16", "utf-16"),  # with BOM
+        ("UTF-16", "utf-16-le"),  # no BOM: told by the first bytes
+        ("UTF-16", "utf-16-be"),
+        ("UTF-32", "utf-32-le"),
+        ("UTF-8", "utf-8-sig"),
+        ("UTF-7", "utf-7"),  # '<!DOCTYPE' is '+ADwAIQ-DOCTYPE': libxml2 reads it via iconv
+        ("IBM500", "cp500"),  # EBCDIC
+    ],
+)
+def test_dtd_in_any_encoding_is_refused_by_the_parser_layer(
+    tmp_path: Path, declared: str, codec: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = (FIXTURES / "camt054_v04_ch.xml").read_text(encoding="utf-8").split("?>", 1)[1]
+    path = tmp_path / "encoded.xml"
+    path.write_bytes(_dtd_only_prolog(body).replace("{enc}", declared).encode(codec))
+    with pytest.raises(StatementError) as caught:
+        camt.read(path)
+    _assert_refused_in_our_words(caught.value, path, line=3)
+    monkeypatch.setattr(camt, "check_prolog", lambda path: None)
+    monkeypatch.setattr(camt, "check_docinfo", lambda element, path: None)
+    with pytest.raises(StatementError) as caught:
+        camt.read(path)
+    _assert_refused_in_our_words(caught.value, path, line=3)
+
+
+def test_prolog_guard_decides_across_any_chunking() -> None:
+    """Fed one byte at a time, a split ``<!DOC`` + ``TYPE`` is still seen, with its line;
+    and a prolog without declaration is passed on whole, once the root element starts."""
+    data = b'<?xml version="1.0"?>\n<!-- <!DOCTYPE in a comment -->\r\n<!doctype D>\n<D/>'
+    guard = xmlsafe.PrologGuard("x.xml")
+    with pytest.raises(StatementError) as caught:
+        for i in range(len(data)):
+            guard.feed(data[i : i + 1])
+        guard.feed(b"", final=True)
+    assert caught.value.location == Location("x.xml", 3)
+    clean = data.replace(b"<!doctype D>", b"<?pi <!DOCTYPE?>")
+    guard = xmlsafe.PrologGuard("x.xml")
+    passed = b"".join(guard.feed(clean[i : i + 1]) for i in range(len(clean)))
+    passed += guard.feed(b"", final=True)
+    assert passed == clean and guard.done
 
 
 def _variant(tmp_path: Path, old: str, new: str, source: str = "camt053_v02_ch.xml") -> Path:
@@ -321,11 +441,87 @@ def test_entries_in_the_wrong_place_are_refused(
     assert caught.value.location.path == path
 
 
-@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
-def test_dtd_in_utf16_is_refused_by_the_byte_scan(tmp_path: Path, codec: str) -> None:
-    text = (FIXTURES / "xxe.xml").read_text(encoding="utf-8")
-    path = tmp_path / "xxe16.xml"
-    path.write_bytes(text.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode(codec))
-    assert xmlsafe.forbidden_declaration(path.read_bytes()) == "<!DOCTYPE"
-    with pytest.raises(StatementError, match="DOCTYPE"):
+# ---- entries without a date ----------------------------------------------------------------
+
+UNDATED = "camt053_v08_undated_entries.xml"
+TOOK_CLOSING = "no booking or value date; took the statement's closing balance date 2024-04-11"
+
+
+def test_undated_entries_take_the_closing_balance_date_with_a_warning() -> None:
+    (st,) = read(UNDATED)
+    paid, received, interest = st.transactions
+    assert (paid.date, received.date) == (dt.date(2024, 4, 11), dt.date(2024, 4, 11))
+    assert paid.warnings == received.warnings == (TOOK_CLOSING,)
+    assert paid.value_date is None and received.value_date is None  # no value date invented
+    assert interest.warnings == () and interest.value_date == dt.date(2024, 4, 10)
+    assert st.warnings == (
+        f"{paid.source} [{paid.id}]: {TOOK_CLOSING}",
+        f"{received.source} [{received.id}]: {TOOK_CLOSING}",
+    )
+    assert paid.source.endswith(f"{UNDATED}:42") and received.source.endswith(f"{UNDATED}:50")
+    assert check_balances([st]) == []
+
+
+def test_undated_entries_get_ids_as_dated_ones_would() -> None:
+    """The bank's reference when there is one; else the content hash, with the date taken."""
+    (st,) = read(UNDATED)
+    paid, received, _interest = st.transactions
+    assert paid.id == "LT601010012345678901/REF000003643800"
+    assert received.id == stable_id("LT601010012345678901", dt.date(2024, 4, 11),
+                                    Decimal("50000"), "EUR", "Invoice 2024-17", "UAB Pavyzdys",
+                                    "", "", "")  # fmt: skip
+    assert [t.id for t in read(UNDATED)[0].transactions] == [t.id for t in st.transactions]
+
+
+def test_ids_of_files_with_dates_are_unchanged() -> None:
+    """Pinned before the warnings field existed: content-hash ids must not move."""
+    first, second = read("camt053_v02_ch.xml")
+    assert by_amount(first, "-80.00").id == "h664beb9a49b76727751e"
+    assert [t.id for t in second.transactions] == ["hde2f7558b6cf23bbe411",
+                                                   "hde2f7558b6cf23bbe411#2"]  # fmt: skip
+    assert all(t.warnings == () for s in (first, second) for t in s.transactions)
+
+
+_CLOSING_DATE = "<Dt><Dt>2024-04-11</Dt></Dt>"
+_OPENING_DATE = "<Dt><Dt>2024-04-10</Dt></Dt>"
+_PERIOD = "<ToDtTm>2024-04-11T23:59:59+03:00</ToDtTm>"
+_STMT_CREATED = "<CreDtTm>2024-04-12T05:59:00+03:00</CreDtTm>"
+_MSG_CREATED = "<CreDtTm>2024-04-13T06:00:05+03:00</CreDtTm>"
+
+
+@pytest.mark.parametrize(
+    ("removed", "took"),
+    [
+        ((_CLOSING_DATE,), "statement's opening balance date 2024-04-10"),
+        ((_CLOSING_DATE, _OPENING_DATE), "end of the statement's period 2024-04-11"),
+        ((_CLOSING_DATE, _OPENING_DATE, _PERIOD), "statement's creation date 2024-04-12"),
+        ((_CLOSING_DATE, _OPENING_DATE, _PERIOD, _STMT_CREATED),
+         "message's creation date 2024-04-13"),
+    ],
+)  # fmt: skip
+def test_undated_entries_fall_back_in_order(
+    tmp_path: Path, removed: tuple[str, ...], took: str
+) -> None:
+    text = (FIXTURES / UNDATED).read_text(encoding="utf-8")
+    for piece in removed:
+        assert piece in text
+        text = text.replace(piece, "")
+    path = tmp_path / "fallback.xml"
+    path.write_text(text, encoding="utf-8")
+    paid = camt.read(path)[0].transactions[0]
+    assert paid.warnings == (f"no booking or value date; took the {took}",)
+    assert paid.date == dt.date.fromisoformat(took[-10:])
+
+
+def test_undated_entry_without_any_statement_date_is_still_refused(tmp_path: Path) -> None:
+    text = (FIXTURES / UNDATED).read_text(encoding="utf-8")
+    for piece in (_CLOSING_DATE, _OPENING_DATE, _PERIOD, _STMT_CREATED, _MSG_CREATED):
+        text = text.replace(piece, "")
+    path = tmp_path / "nodate.xml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(StatementError) as caught:
         camt.read(path)
+    assert "entry has no date" in caught.value.message
+    assert caught.value.location.path == "/Document/BkToCstmrStmt/Stmt[1]/Ntry[1]/BookgDt"
+    assert caught.value.location.line == 36
+    assert "BookgDt or ValDt" in caught.value.expected

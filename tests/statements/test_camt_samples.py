@@ -8,6 +8,7 @@ place, or a balance problem), never silently imported or skipped.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 from lxml import etree
 
 from bankrec.errors import StatementError
+from bankrec.model import Transaction
 from bankrec.statements import camt
 from bankrec.statements.balance import check_balances
 from tests.conftest import samples_dir
@@ -25,7 +27,9 @@ SAMPLES = sorted(str(p.relative_to(_DIR)) for p in _DIR.glob("camt05*/*.xml")) i
 # files that are inconsistent as published: (where the reader must point, what it must say)
 REFUSED = {
     "camt053/genkgo-v8.xml": ("Ntry[1]/NtryDtls/TxDtls[1]/Amt", "in SEK but the entry is in EUR"),
-    "camt053/subite-lt-multi-stmt-2024-04-11.xml": ("Stmt[1]/Ntry[1]/BookgDt", "no date"),
+    # its entries take the balances' date now (see below); its balances have no CdtDbtInd
+    "camt053/subite-lt-multi-stmt-2024-04-11.xml": ("Stmt[1]/Bal[1]/CdtDbtInd",
+                                                    "indicator missing"),
     "camt054/genkgo-v4-batch.xml": ("Ntry[1]/NtryDtls/TxDtls[1]/Amt",
                                     "in CHF but the entry is in SEK"),
 }  # fmt: skip
@@ -163,3 +167,23 @@ def test_reading_a_sample_twice_gives_the_same_ids(samples: Path) -> None:
     first = [t.id for s in camt.read(path) for t in s.transactions]
     second = [t.id for s in camt.read(path) for t in s.transactions]
     assert first == second and len(set(first)) == len(first)
+
+
+@pytest.mark.samples
+def test_undated_lithuanian_entries_take_the_closing_balance_date(samples: Path) -> None:
+    """The bank dates only its balances. Every entry is now read, dated 2024-04-11 with a
+    warning -- and the file is still refused, later, for balances without CdtDbtInd."""
+    path = samples / "camt053/subite-lt-multi-stmt-2024-04-11.xml"
+    streamed: list[Transaction] = []
+    with pytest.raises(StatementError) as caught:
+        for tx in camt.iter_transactions(path):
+            streamed.append(tx)
+    assert caught.value.location.path == "/Document/BkToCstmrStmt/Stmt[1]/Bal[1]/CdtDbtInd"
+    assert len(streamed) == 15
+    assert {t.date for t in streamed} == {dt.date(2024, 4, 11)}
+    took = "no booking or value date; took the statement's closing balance date 2024-04-11"
+    assert all(t.warnings == (took,) and t.value_date is None for t in streamed)
+    # what the file's own balances say moved: 17194650.59 - 21463830.35
+    assert sum(t.amount for t in streamed) == Decimal("-4269179.76")
+    assert len({t.id for t in streamed}) == 15
+    assert streamed[0].id == "LT625883379695428516/REF000003643800"

@@ -136,9 +136,31 @@ def test_every_broken_file_is_listed(capsys: pytest.CaptureFixture[str]) -> None
     assert captured.out == ""
 
 
-def test_output_format_is_required(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["import", str(V02)]) == 2
-    assert "--to csv or --to json" in capsys.readouterr().err
+@pytest.mark.parametrize("name", ["bomb.xml", "xxe.xml"])
+def test_hostile_xml_is_refused_in_our_words_and_nothing_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    out = tmp_path / "out.csv"
+    assert main(["import", str(V02), str(FIXTURES / name), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert (
+        f"{FIXTURES / name}:2: refusing XML with a <!DOCTYPE declaration "
+        "(entity expansion / external entity risk)"
+    ) in err
+    assert "nothing was written" in err and "root:" not in err
+    assert not out.exists()  # not even V02's transactions
+
+
+def test_output_format_defaults_to_csv_unless_the_extension_is_unknown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``import`` infers ``--to`` since commit 129af75: CSV on stdout by default, the
+    format of ``-o``'s extension, and an error only for an extension it cannot tell."""
+    assert main(["import", str(V02), "-q"]) == 0
+    assert capsys.readouterr().out.startswith("id,date,amount,currency,label")
+    assert main(["import", str(V02), "-o", str(tmp_path / "st.txt")]) == 2
+    assert "--to csv / --to json" in capsys.readouterr().err
+    assert not (tmp_path / "st.txt").exists()
 
 
 def test_detect_prints_the_proposed_profile(

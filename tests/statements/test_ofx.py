@@ -210,6 +210,25 @@ def test_utf16_is_refused(tmp_path: Path) -> None:
     assert "NUL" in err.value.message
 
 
+@pytest.mark.parametrize("codec", ["utf-8", "utf-7"])
+def test_dtd_in_an_xml_v2_file_is_refused_like_camt(tmp_path: Path, codec: str) -> None:
+    text = v2_text().replace(
+        "<OFX>", '<!DOCTYPE OFX [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<OFX>', 1
+    )
+    text = text.replace("<MEMO>VIR FACTURE F-2024-017", "<MEMO>&x;", 1)
+    if codec == "utf-7":
+        text = text.replace('encoding="UTF-8"', 'encoding="UTF-7"', 1)
+    path = write(tmp_path, text, codec)
+    with pytest.raises(StatementError) as err:
+        ofx.read(path)
+    assert err.value.message == (
+        "refusing XML with a <!DOCTYPE declaration (entity expansion / external entity risk)"
+    )
+    assert err.value.location.file == str(path)
+    assert err.value.location.line == line_of(text, "<!DOCTYPE")
+    assert "root:" not in str(err.value)
+
+
 def test_no_statement_at_all(tmp_path: Path) -> None:
     text = (
         "OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\n\n<OFX><SIGNONMSGSRSV1></SIGNONMSGSRSV1></OFX>"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -219,6 +220,26 @@ def test_xlsx_with_date_cells_and_numbers(tmp_path: Path) -> None:
     assert stmt.transactions[0].date == dt.date(2024, 3, 1)
     assert stmt.transactions[0].source.endswith("x.xlsx:4")
     assert detect(path) is sheet
+
+
+def test_xlsx_with_a_dtd_in_a_part_is_refused_in_our_words(tmp_path: Path) -> None:
+    """Workbooks are zips of XML parts: a DOCTYPE in one is refused as in camt and OFX,
+    naming the part, not with whatever openpyxl's XML parser would raise."""
+    clean = _xlsx(tmp_path / "clean.xlsx", [["Date", "Amount"], ["2024-03-01", "1.00"]])
+    hostile = tmp_path / "hostile.xlsx"
+    part = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(clean) as src, zipfile.ZipFile(hostile, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == part:
+                assert data.startswith(b"<worksheet")  # openpyxl writes no XML declaration
+                data = b'<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY e "e">]>\n' + data
+            dst.writestr(item, data)
+    with pytest.raises(StatementError) as caught:
+        sheet.read(hostile)
+    err = caught.value
+    assert err.message.startswith("refusing XML with a <!DOCTYPE declaration")
+    assert (err.location.file, err.location.line, err.location.path) == (str(hostile), 2, part)
 
 
 def _profile(tmp_path: Path, text: str) -> Path:
