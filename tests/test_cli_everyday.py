@@ -226,3 +226,12 @@ def test_import_reports_entries_dated_by_their_statement(tmp_path: Path) -> None
     assert len(dated_by_statement) == len(warned)
     assert all(t["amount"].count(".") == 1 and len(t["amount"].split(".")[1]) == 2
                for t in data["transactions"])  # fmt: skip
+
+
+def test_output_files_get_the_usual_permissions(tmp_path: Path) -> None:
+    """Written atomically through a temporary file, yet readable like any new file."""
+    target = tmp_path / "st.csv"
+    assert bankrec("import", "-o", target, CAMT, "-q").returncode == 0
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask

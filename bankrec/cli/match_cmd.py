@@ -10,18 +10,20 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bankrec.cli.output import output_stream, write_text
+from bankrec.cli.progress import Reporter
 from bankrec.errors import InputError
 from bankrec.matching import MatchConfig, MatchResult, match
 from bankrec.matching.engine import Rules
-from bankrec.matching.report import render_html, result_to_json, write_review_csv
+from bankrec.matching.report import result_to_json, write_review_csv
 from bankrec.model import OpenItem, Transaction
 from bankrec.money import quantize
 from bankrec.open_items import read_open_items_csv
+from bankrec.results.html_report import ReportContext, local_timestamp, render_html
 from bankrec.statements.loader import load_transactions
 
 
@@ -62,6 +64,14 @@ def register(sub: Any) -> None:
         "--csv", type=Path, metavar="OUT", help="write the lines awaiting a person as CSV"
     )
     parser.add_argument("--html", type=Path, metavar="OUT", help="write a readable HTML report")
+    parser.add_argument(
+        "--fail-on-review",
+        action="store_true",
+        help="exit with status 1 when lines are left for a person (suggested or unmatched)",
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress display and no summary on stderr"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -85,20 +95,6 @@ def load_rule_set(paths: Sequence[Path]) -> Rules | None:
     return rule_set
 
 
-@contextmanager
-def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
-    """A rich progress bar on stderr when it is a terminal; nothing otherwise."""
-    if not sys.stderr.isatty() or total < 1000:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("matching", total=total)
-        yield lambda done: bar.update(task, completed=done)
-
-
 def run(args: argparse.Namespace) -> int:
     """Read, match, write outputs, print a summary; exit 0 on success."""
     config = MatchConfig.from_yaml(args.config) if args.config else MatchConfig()
@@ -111,7 +107,14 @@ def run(args: argparse.Namespace) -> int:
             raise
         print(f"bankrec: error: {exc}", file=sys.stderr)
         return 2
-    with _progress(len(transactions)) as progress:
+    with Reporter(quiet=args.quiet) as reporter:
+        # the first count arrives once items are indexed and rules and transfers are done
+        task = reporter.task(f"indexing {len(items):,} open items, rules, transfers")
+        total = len(transactions)
+
+        def progress(done: int) -> None:
+            task.update(completed=done, total=total, description="matching")
+
         result = match(transactions, items, rules=rules, config=config, progress=progress)
     if args.json:
         _write(
@@ -120,19 +123,32 @@ def run(args: argparse.Namespace) -> int:
             + "\n",
         )
     if args.csv:
-        args.csv.parent.mkdir(parents=True, exist_ok=True)
-        with args.csv.open("w", encoding="utf-8", newline="") as handle:
+        with output_stream(args.csv) as handle:
             write_review_csv(result, transactions, items, handle)
     if args.html:
-        title = f"Bank reconciliation — {args.statement.name}"
-        _write(args.html, render_html(result, transactions, items, title=title))
+        context = ReportContext.for_run(
+            config,
+            rules,
+            title=f"Bank reconciliation — {args.statement.name}",
+            statements=(str(args.statement),),
+            open_items=str(args.open_items),
+            rule_files=tuple(str(p) for p in args.rules),
+            config_file=str(args.config or ""),
+            generated_at=local_timestamp(),
+        )
+        _write(args.html, render_html(result, transactions, items, context))
     print(summary_text(result))
-    return 0
+    counts = result.summary.counts
+    waiting = counts["suggested"] + counts["unmatched"]
+    reporter.finish(
+        f"matched {len(transactions):,} lines against {len(items):,} open items: "
+        f"{counts['reconciled']:,} reconciled, {waiting:,} awaiting review"
+    )
+    return 1 if args.fail_on_review and waiting else 0
 
 
 def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_text(path, text)
 
 
 def summary_text(result: MatchResult) -> str:

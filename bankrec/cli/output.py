@@ -37,6 +37,15 @@ def describe_os_error(exc: OSError, path: Path | str | None = None, *, verb: str
     return f"cannot {verb} {where}: {reason[:1].lower() + reason[1:]}"
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_CREATE_MODE = 0o666 & ~_umask()  # what open(..., "w") would give a new file
+
+
 def _make_parent(target: Path) -> Path:
     directory = target.parent if str(target.parent) else Path(".")
     try:
@@ -58,6 +67,7 @@ def output_stream(target: Path | None) -> Iterator[TextIO]:
     directory = _make_parent(target)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+        os.fchmod(fd, _CREATE_MODE)  # mkstemp makes 0600; a report is shared like any file
     except OSError as exc:
         raise OutputError(describe_os_error(exc, target)) from None
     try:

@@ -1,15 +1,14 @@
-"""Outputs of a matching run: JSON for programs, CSV for the review queue, HTML for people.
+"""Outputs of a matching run: JSON for programs, CSV for the review queue.
 
 The JSON is the stable contract of ``bankrec match --json`` (amounts are strings, so they
-stay exact). The CSV lists only lines awaiting a person. The HTML report is one
-self-contained page (no scripts, no external assets) a finance person can open from an
-e-mail; every piece of user text in it is escaped.
+stay exact). The CSV lists only lines awaiting a person. The HTML report lives in
+:mod:`bankrec.results.html_report` (the home of match outputs for people), which imports
+from here; nothing here imports it back.
 """
 
 from __future__ import annotations
 
 import csv
-import html
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, TextIO
@@ -144,100 +143,3 @@ def write_review_csv(
         )  # fmt: skip
         count += 1
     return count
-
-
-_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem;color:#1d2330}
-h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}
-table{border-collapse:collapse;width:100%;font-size:.88rem}
-th,td{border-bottom:1px solid #e2e5ea;padding:.35rem .5rem;text-align:left;vertical-align:top}
-th{background:#f4f6f8}td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
-.cards{display:flex;gap:1rem;flex-wrap:wrap}
-.card{border:1px solid #e2e5ea;border-radius:6px;padding:.7rem 1rem;min-width:11rem}
-.card b{display:block;font-size:1.3rem}
-.status{font-weight:600;border-radius:4px;padding:0 .35rem}
-.reconciled{background:#e3f5e8;color:#17632d}.suggested{background:#fff4d6;color:#7a5600}
-.unmatched{background:#fde7e7;color:#8a1c1c}.ignored{background:#eceff3;color:#4a5260}
-.band-high{color:#17632d}.band-probable{color:#2d5f9a}.band-possible{color:#7a5600}
-.band-low{color:#8a1c1c}ul{margin:0;padding-left:1.1rem}small{color:#5b6472}
-"""
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def render_html(
-    result: MatchResult,
-    transactions: Sequence[Transaction],
-    items: Sequence[OpenItem],
-    *,
-    title: str = "Bank reconciliation",
-) -> str:
-    """One self-contained HTML page: totals, shares matched, and every line with its reasons."""
-    by_id = {item.id: item for item in items}
-    s = result.summary
-    handled = s.counts[Status.RECONCILED.value] + s.counts[Status.IGNORED.value]
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{_e(title)}</h1>",
-        '<div class="cards">',
-        f'<div class="card">Lines settled automatically<b>{handled} / {s.lines}</b>'
-        f"<small>{s.counts['reconciled']} reconciled, {s.counts['ignored']} ignored</small></div>",
-        f'<div class="card">Awaiting a person<b>{s.counts["suggested"] + s.counts["unmatched"]}'
-        f"</b><small>{s.counts['suggested']} suggested, {s.counts['unmatched']} unmatched"
-        "</small></div>",
-        "</div>",
-        "<h2>Statement totals</h2>",
-        "<table><thead><tr><th>Currency</th><th>Lines</th><th>Total moved</th>"
-        "<th>Reconciled</th><th>% of amount reconciled</th><th>Suggested</th>"
-        "<th>Left unmatched</th><th>Ignored</th></tr></thead><tbody>",
-    ]
-    for cur, t in s.currencies.items():
-        share = (t.reconciled / t.total * 100) if t.total else Decimal(0)
-        parts.append(
-            f"<tr><td>{_e(cur)}</td><td class='num'>{t.lines}</td>"
-            f"<td class='num'>{_e(quantize(t.total, cur))}</td>"
-            f"<td class='num'>{_e(quantize(t.reconciled, cur))}</td>"
-            f"<td class='num'>{share.quantize(Decimal('0.1'))} %</td>"
-            f"<td class='num'>{_e(quantize(t.suggested, cur))}</td>"
-            f"<td class='num'>{_e(quantize(t.unmatched, cur))}</td>"
-            f"<td class='num'>{_e(quantize(t.ignored, cur))}</td></tr>"
-        )
-    parts.append("</tbody></table><h2>Lines</h2>")
-    parts.append(
-        "<table><thead><tr><th>Date</th><th>Amount</th><th>Bank text</th><th>Status</th>"
-        "<th>Confidence</th><th>Settles</th><th>Why</th></tr></thead><tbody>"
-    )
-    for d, tx in zip(result.decisions, transactions, strict=True):
-        settles = [
-            f"{_e(m['number'] or m['item'])} <small>({_e(m['item'])})</small> {_e(m['amount'])}"
-            for m in _matches(d.allocations, by_id)
-        ]
-        if d.transfer_with:
-            settles.append(f"transfer with {_e(d.transfer_with)}")
-        if d.account:
-            settles.append(f"{_e(d.booking.value)} on {_e(d.account)}")
-        if d.writeoff:
-            settles.append(f"write-off {_e(d.writeoff)}")
-        reasons = "".join(f"<li>{_e(r)}</li>" for r in d.reasons)
-        alts = "".join(
-            "<li><small>alternative: "
-            + _e(", ".join(a.item_id for a in c.allocations))
-            + f" ({c.confidence})</small></li>"
-            for c in d.alternatives
-        )
-        text = _e(tx.label)
-        if tx.counterparty:
-            text += f"<br><small>{_e(tx.counterparty)}</small>"
-        parts.append(
-            f"<tr><td>{_e(tx.date.isoformat())}</td>"
-            f"<td class='num'>{_e(tx.amount)} {_e(tx.currency)}</td><td>{text}</td>"
-            f"<td><span class='status {_e(d.status.value)}'>{_e(d.status.value)}</span></td>"
-            f"<td class='band-{band(d.confidence)}'>{d.confidence} {band(d.confidence)}</td>"
-            f"<td>{'<br>'.join(settles)}</td><td><ul>{reasons}{alts}</ul></td></tr>"
-        )
-    parts.append("</tbody></table></body></html>")
-    return "\n".join(parts) + "\n"
