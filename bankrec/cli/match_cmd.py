@@ -19,11 +19,12 @@ from bankrec.cli.progress import Reporter
 from bankrec.errors import InputError
 from bankrec.matching import MatchConfig, MatchResult, match
 from bankrec.matching.engine import Rules
-from bankrec.matching.report import result_to_json, write_review_csv
 from bankrec.model import OpenItem, Transaction
 from bankrec.money import quantize
 from bankrec.open_items import read_open_items_csv
 from bankrec.results.html_report import ReportContext, local_timestamp, render_html
+from bankrec.results.match_json import result_to_json
+from bankrec.results.review_csv import write_review_csv
 from bankrec.statements.loader import load_transactions
 
 

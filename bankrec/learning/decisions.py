@@ -7,47 +7,21 @@ Two shapes are accepted, detected by content (a JSON object, else CSV):
   party when it is not the items' partner, ``date`` (optional, YYYY-MM-DD) is when the
   person decided (the transaction date is used otherwise);
 * the ``bankrec match --json`` output after a person edited it (see
-  :mod:`bankrec.learning.match_json`).
+  :mod:`bankrec.results.match_json`).
 
 A file with any bad row is refused whole: nothing is learned from half a file.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from bankrec.csvfields import read_rows
 from bankrec.errors import InputError, Location
+from bankrec.results.match_json import read_match_json_decisions
+from bankrec.results.verdicts import DECISION_WORDS, ValidatedDecision
 
-DECISION_WORDS = {"accept": True, "reject": False}
-
-
-@dataclass(frozen=True, slots=True)
-class ValidatedDecision:
-    """One person's verdict on one proposed settlement of one transaction.
-
-    ``accepted`` False means the person refused exactly this settlement (these items, or
-    this party when ``items`` is empty). ``source`` says where in the decisions file the
-    verdict was read, so every later error can point at it.
-    """
-
-    transaction_id: str
-    items: tuple[str, ...]
-    accepted: bool
-    party: str = ""
-    date: dt.date | None = None
-    source: Location = field(default_factory=Location)
-
-    @property
-    def record_id(self) -> str:
-        """Identity of the verdict across runs: the transaction and the items it concerns.
-
-        Learning the same file twice must not count a verdict twice, and a person who
-        changes their mind about the same settlement replaces their earlier verdict.
-        """
-        return f"{self.transaction_id}|{';'.join(sorted(self.items)) or '-'}"
+__all__ = ["DECISION_WORDS", "ValidatedDecision", "read_decisions", "read_decisions_csv"]
 
 
 def read_decisions(path: Path, original: Path | None = None) -> list[ValidatedDecision]:
@@ -62,8 +36,6 @@ def read_decisions(path: Path, original: Path | None = None) -> list[ValidatedDe
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror}", Location(str(path))) from None
     if head.startswith(b"{"):
-        from bankrec.learning.match_json import read_match_json_decisions
-
         return read_match_json_decisions(path, original)
     if original is not None:
         raise InputError(

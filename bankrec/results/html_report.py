@@ -42,9 +42,9 @@ from bankrec.matching.config import MatchConfig
 from bankrec.matching.engine import MatchResult
 from bankrec.matching.normalize import number_keys, text_keys
 from bankrec.matching.references import find_references, parse_reference
-from bankrec.matching.report import band
 from bankrec.model import Decision, OpenItem, Status, Transaction
 from bankrec.results.html_assets import CSP, CSS, JS, PAGE_SIZE
+from bankrec.results.match_json import band
 
 _DEFAULTS = MatchConfig()
 

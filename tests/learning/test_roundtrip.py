@@ -12,8 +12,8 @@ import pytest
 from bankrec.learning import ChangeKind, learn, read_decisions
 from bankrec.learning.known import known_ibans
 from bankrec.matching import match
-from bankrec.matching.report import result_to_json
 from bankrec.model import Status
+from bankrec.results.match_json import result_to_json
 from dsl import compile_rules
 
 from .helpers import MULLER_IBAN, OTHER_IBAN, accept, item, reject, tx

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from bankrec.matching import match
-from bankrec.matching.report import result_to_json
 from bankrec.open_items import read_open_items_csv
+from bankrec.results.match_json import result_to_json
 from bankrec.statements.canonical import read_statement_csv
 from dsl import load_rules
 

@@ -1,6 +1,10 @@
-"""Decisions read from the ``bankrec match --json`` output after a person edited it.
+"""``bankrec match --json``: the run written for programs, and read back once a person edited it.
 
-The person works on the report the matcher wrote and marks each line they checked:
+**Writing.** The JSON is the stable contract of ``bankrec match --json``: one entry per
+line with its status, confidence, band, matches, reasons and alternatives, and a summary.
+Amounts are strings, so they stay exact.
+
+**Reading.** The person works on the report the matcher wrote and marks each line they checked:
 
 * ``"validated": true`` -- the line's ``matches`` (possibly edited) are right;
 * ``"rejected": true`` -- the line's ``matches`` (or its ``party`` when it has no matches)
@@ -21,13 +25,108 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from bankrec.errors import InputError, Location
-from bankrec.learning.decisions import DECISION_WORDS, ValidatedDecision
+from bankrec.matching.amounts import q as quantize
+from bankrec.matching.engine import MatchResult, Summary
+from bankrec.model import Allocation, Candidate, Decision, OpenItem, Transaction
+from bankrec.results.verdicts import DECISION_WORDS, ValidatedDecision
+
+# ---------------------------------------------------------------------------- writing
+BANDS = ((90, "high"), (70, "probable"), (50, "possible"), (0, "low"))
 
 
+def band(confidence: int) -> str:
+    """Confidence band: 90–100 high, 70–89 probable, 50–69 possible, below 50 low."""
+    return next(name for floor, name in BANDS if confidence >= floor)
+
+
+def matches_of(
+    allocations: Sequence[Allocation], items: Mapping[str, OpenItem]
+) -> list[dict[str, str]]:
+    out = []
+    for a in allocations:
+        item = items.get(a.item_id)
+        out.append(
+            {
+                "item": a.item_id,
+                "number": item.number if item else "",
+                "kind": item.kind.value if item else "",
+                "amount": str(a.amount),
+            }
+        )
+    return out
+
+
+def _alternative(c: Candidate, items: Mapping[str, OpenItem]) -> dict[str, Any]:
+    return {
+        "matches": matches_of(c.allocations, items),
+        "confidence": c.confidence,
+        "band": band(c.confidence),
+        "party": c.party,
+        "reasons": list(c.reasons),
+    }
+
+
+def line_to_json(d: Decision, tx: Transaction, items: Mapping[str, OpenItem]) -> dict[str, Any]:
+    """One decision with the transaction fields a reviewer needs."""
+    return {
+        "id": d.transaction_id,
+        "date": tx.date.isoformat(),
+        "amount": str(tx.amount),
+        "currency": tx.currency,
+        "label": tx.label,
+        "counterparty": tx.counterparty,
+        "status": d.status.value,
+        "confidence": d.confidence,
+        "band": band(d.confidence),
+        "booking": d.booking.value,
+        "matches": matches_of(d.allocations, items),
+        "party": d.party,
+        "writeoff": str(d.writeoff),
+        "account": d.account,
+        "category": d.category,
+        "transfer_with": d.transfer_with,
+        "tags": list(d.tags),
+        "provenance": list(d.provenance),
+        "reasons": list(d.reasons),
+        "alternatives": [_alternative(c, items) for c in d.alternatives],
+    }
+
+
+def summary_to_json(summary: Summary) -> dict[str, Any]:
+    """Counts and per-currency amounts (strings), with the share reconciled."""
+    currencies = {}
+    for cur, t in summary.currencies.items():
+        share = (t.reconciled / t.total * 100) if t.total else Decimal(0)
+        currencies[cur] = {
+            "lines": t.lines,
+            "total": str(t.total),
+            "reconciled": str(quantize(t.reconciled, cur)),
+            "suggested": str(quantize(t.suggested, cur)),
+            "unmatched": str(quantize(t.unmatched, cur)),
+            "ignored": str(quantize(t.ignored, cur)),
+            "reconciled_share": str(share.quantize(Decimal("0.1"))),
+        }
+    return {"lines": summary.lines, "counts": dict(summary.counts), "currencies": currencies}
+
+
+def result_to_json(
+    result: MatchResult, transactions: Sequence[Transaction], items: Sequence[OpenItem]
+) -> dict[str, Any]:
+    """The document ``bankrec match --json`` writes: ``{"lines": [...], "summary": {...}}``."""
+    by_id = {item.id: item for item in items}
+    lines = [
+        line_to_json(d, tx, by_id) for d, tx in zip(result.decisions, transactions, strict=True)
+    ]
+    return {"lines": lines, "summary": summary_to_json(result.summary)}
+
+
+# ---------------------------------------------------------------------------- reading
 def _load(path: Path) -> tuple[str, dict[str, Any]]:
     name = str(path)
     try:
