@@ -90,6 +90,9 @@ class Statement:
     closing: Balance | None = None
     statement_id: str = ""
     source: str = ""  # file name, and where in the file the statement starts
+    # what the importer had to assume about the statement as a whole (e.g. the sign of
+    # balances the bank did not state); shown to the user like the transactions' warnings
+    statement_warnings: tuple[str, ...] = ()
 
     def movements(self) -> Decimal:
         """Sum of the statement's transaction amounts."""
@@ -97,9 +100,15 @@ class Statement:
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        """Every warning of the statement's transactions, one line each, in file order:
-        ``"<source> [<id>]: <warning>"`` (the id tells apart lines of a one-line XML file)."""
-        return tuple(f"{t.source} [{t.id}]: {w}" for t in self.transactions for w in t.warnings)
+        """Every warning of the statement, then of its transactions, one line each, in file
+        order: ``"<source> [<statement id>]: <warning>"`` for the statement's own,
+        ``"<source> [<id>]: <warning>"`` for a transaction's (the id tells apart lines --
+        and statements -- of a one-line XML file)."""
+        where = f"{self.source} [{self.statement_id}]" if self.statement_id else self.source
+        own = tuple(f"{where}: {w}" for w in self.statement_warnings)
+        return own + tuple(
+            f"{t.source} [{t.id}]: {w}" for t in self.transactions for w in t.warnings
+        )
 
 
 class ItemKind(StrEnum):

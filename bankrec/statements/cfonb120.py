@@ -23,8 +23,9 @@ from typing import NoReturn
 from bankrec.errors import Location, StatementError
 from bankrec.model import Balance, Statement, Transaction
 from bankrec.money import check_currency
-from bankrec.statements.fixedwidth import first_line, read_bytes, records
+from bankrec.statements.fixedwidth import first_line, records
 from bankrec.statements.ids import IdAllocator
+from bankrec.statements.textfile import read_bytes
 
 NAME = "cfonb120"
 LENGTH = 120

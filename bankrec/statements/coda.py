@@ -20,11 +20,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NoReturn
 
+from stdnum.be import ogm_vcs
+
 from bankrec.errors import Location, StatementError
 from bankrec.model import Balance, Statement, Transaction
 from bankrec.money import check_currency, minor_unit
-from bankrec.statements.fixedwidth import Record, first_line, read_bytes, records
+from bankrec.statements.fixedwidth import Record, first_line, records
 from bankrec.statements.ids import IdAllocator
+from bankrec.statements.textfile import read_bytes
 
 NAME = "coda"
 LENGTH = 128
@@ -50,15 +53,17 @@ def structured_reference(digits: str) -> str:
     The reference is kept even when its check digits are wrong (see :func:`valid_structured`):
     it is what the payer sent, and the matcher decides what it is worth.
     """
-    return f"+++{digits[:3]}/{digits[3:7]}/{digits[7:12]}+++"
+    return f"+++{ogm_vcs.format(digits[:12])}+++"
 
 
 def valid_structured(digits: str) -> bool:
-    """True when ``digits`` is a Belgian structured communication with a right check."""
-    if len(digits) != 12 or not digits.isdigit():
-        return False
-    check = int(digits[:10]) % 97 or 97
-    return check == int(digits[10:])
+    """True when ``digits`` is a Belgian structured communication (OGM-VCS) with a right
+    check (mod 97 of the first ten digits, 97 for 0), as python-stdnum checks it.
+
+    Only the 12 bare digits CODA carries are accepted: stdnum alone would also take the
+    ``123/4567/89002`` spelling.
+    """
+    return len(digits) == 12 and digits.isascii() and digits.isdigit() and ogm_vcs.is_valid(digits)
 
 
 def tidy(amount: Decimal, currency: str) -> Decimal:

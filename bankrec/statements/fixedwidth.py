@@ -11,16 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from bankrec.errors import Location, StatementError
+from bankrec.statements.textfile import decode_first
 
 Record = tuple[int, str]
-
-
-def read_bytes(path: Path) -> bytes:
-    """The whole file, or a StatementError naming it (fixed-width files are small)."""
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise StatementError(f"cannot read file: {exc.strerror}", Location(str(path))) from None
 
 
 def decode(data: bytes) -> str:
@@ -31,10 +24,9 @@ def decode(data: bytes) -> str:
     as records of the wrong length or with control characters, which :func:`records`
     reports with the line.
     """
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+    text = decode_first(data, ("utf-8-sig", "latin-1"))
+    assert text is not None  # every byte is a Latin-1 character
+    return text
 
 
 def records(path: Path, data: bytes, length: int, fmt: str) -> list[Record]:

@@ -31,6 +31,7 @@ from bankrec.errors import Location, StatementError
 from bankrec.model import Balance, Statement, Transaction
 from bankrec.money import check_currency, exponent
 from bankrec.statements.ids import IdAllocator, usable_ref
+from bankrec.statements.textfile import decode, known_encoding, read_bytes
 from bankrec.statements.xmlsafe import check_prolog_bytes
 
 NAME = "ofx"
@@ -91,10 +92,7 @@ def sniff(head: bytes) -> bool:
 def read(path: Path) -> list[Statement]:
     """Read every bank (``STMTRS``) and card (``CCSTMTRS``) statement of an OFX file."""
     name = str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise StatementError(f"cannot read file: {exc.strerror}", Location(name)) from None
+    data = read_bytes(path)
     check_prolog_bytes(data, name)  # no DTD before <OFX>: refused as every XML format does
     text, body_start = _decode(data, name)
     root = _parse_tree(text, body_start, name)
@@ -142,20 +140,14 @@ def _decode(data: bytes, name: str) -> tuple[str, int]:
         codec = "utf-8"
     if codec.replace("-", "").replace("_", "").lower() in ("usascii", "ascii"):
         codec = "cp1252"  # "ASCII" files with accented names are Windows-1252 in practice
-    try:
-        text = data.decode(codec)
-    except LookupError:
+    if not known_encoding(codec):
         raise StatementError(
             f"unknown character encoding {codec!r} in the header",
             Location(name, 1),
             "UTF-8, US-ASCII or a Windows/ISO code page",
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise StatementError(
-            f"byte 0x{data[exc.start]:02X} is not valid {codec}",
-            Location(name, data.count(b"\n", 0, exc.start) + 1),
-            f"text in the encoding the header declares ({codec})",
-        ) from None
+        )
+    declared = f"text in the encoding the header declares ({codec})"
+    text = decode(data, codec, name, expected=declared)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     start = text.find("<OFX>")
     if start < 0:

@@ -1,19 +1,25 @@
 """Format detection by content and dispatch to the format's reader.
 
-Each format module exposes ``NAME`` (str), ``sniff(head: bytes) -> bool`` (cheap test on the
-first bytes of a file; must not raise) and ``read(path: Path) -> list[Statement]`` (raises
-:class:`bankrec.errors.StatementError` and returns nothing on any bad input). Formats are
-tried in the order below, most specific first; the extension of a file is never used.
+Each format module satisfies :class:`bankrec.statements.formats.StatementFormat`: ``NAME``,
+``sniff(head: bytes) -> bool`` (a cheap test on the first bytes of a file; never raises) and
+``read(path: Path) -> list[Statement]`` (raises :class:`bankrec.errors.StatementError` and
+returns nothing on any bad input). Formats are tried in the order below, most specific
+first; the extension of a file is never used.
+
+The modules are imported by name when first needed, not at import time: a command that
+reads one camt file does not pay for openpyxl, and a test can narrow ``FORMAT_MODULES``.
 """
 
 from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from types import ModuleType
+from typing import TYPE_CHECKING
 
 from bankrec.errors import Location, StatementError
 from bankrec.model import Statement
+from bankrec.statements.formats import StatementFormat
+from bankrec.statements.textfile import read_head
 
 FORMAT_MODULES = (
     "bankrec.statements.camt",
@@ -26,37 +32,66 @@ FORMAT_MODULES = (
 )
 HEAD_BYTES = 8192
 
+if TYPE_CHECKING:  # mypy checks every shipped module against the protocol here
+    from bankrec.statements import (
+        camt,
+        canonical_format,
+        cfonb120,
+        coda,
+        mt940,
+        ofx,
+        sheet,
+    )
 
-def formats() -> list[ModuleType]:
+    _SHIPPED: tuple[StatementFormat, ...] = (
+        camt,
+        ofx,
+        mt940,
+        coda,
+        cfonb120,
+        canonical_format,
+        sheet,
+    )
+
+
+def load(name: str) -> StatementFormat:
+    """Import the format module ``name`` and check that it is one (a clear error for a
+    module that lost a member, rather than an AttributeError half-way through an import)."""
+    module = importlib.import_module(name)
+    if not isinstance(module, StatementFormat):
+        raise TypeError(f"{name} is not a statement format (it needs NAME, sniff and read)")
+    return module
+
+
+def formats() -> list[StatementFormat]:
     """The format modules, in detection order."""
-    return [importlib.import_module(name) for name in FORMAT_MODULES]
+    return [load(name) for name in FORMAT_MODULES]
 
 
-def detect(path: Path) -> ModuleType:
+def detect(path: Path) -> StatementFormat:
     """Return the format module that recognises the content of ``path``."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(HEAD_BYTES)
-    except OSError as exc:
-        raise StatementError(f"cannot read file: {exc.strerror}", Location(str(path))) from None
+    head = read_head(path, HEAD_BYTES)
     if not head.strip():
         raise StatementError("file is empty", Location(str(path)), "a bank statement")
-    for module in formats():
+    candidates = formats()
+    for module in candidates:
         if module.sniff(head):
             return module
-    names = ", ".join(m.NAME for m in formats())
+    names = ", ".join(m.NAME for m in candidates)
     raise StatementError("unrecognised statement format", Location(str(path), 1), names)
 
 
-def read_statements(path: Path, profile: Path | None = None) -> list[Statement]:
-    """Detect the format of ``path`` by content and read all its statements.
+def read_statements(
+    path: Path, profile: Path | None = None, fmt: StatementFormat | None = None
+) -> list[Statement]:
+    """Read all statements of ``path``, detecting its format by content unless told.
 
-    A ``profile`` (CSV/XLSX column mapping, YAML) forces the spreadsheet reader.
+    A ``profile`` (CSV/XLSX column mapping, YAML) forces the spreadsheet reader. ``fmt`` is
+    a format the caller already detected (:func:`detect`), so a file is sniffed only once.
     """
     if profile is not None:
         sheet = importlib.import_module("bankrec.statements.sheet")
         with_profile: list[Statement] = sheet.read(path, profile=profile)
         return with_profile
-    module = detect(path)
-    statements: list[Statement] = module.read(path)
-    return statements
+    module = fmt if fmt is not None else detect(path)
+    return module.read(path)

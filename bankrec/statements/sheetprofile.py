@@ -18,6 +18,7 @@ import yaml
 
 from bankrec.errors import Location, StatementError
 from bankrec.money import check_currency
+from bankrec.statements.textfile import read_text
 
 PROFILES_DIR = Path(__file__).resolve().parent / "profiles"
 
@@ -273,12 +274,7 @@ class _Checker:
 def load_profile(path: Path) -> Profile:
     """Read and validate a profile; StatementError naming file:line on any mistake."""
     name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise StatementError(f"cannot read profile: {exc.strerror}", Location(name)) from None
-    except UnicodeDecodeError:
-        raise StatementError("profile is not UTF-8 text", Location(name, 1)) from None
+    text = read_text(path, what="profile")
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bankrec.errors import Location, StatementError
+from bankrec.statements.textfile import decode, decode_first, read_bytes, read_head
 from bankrec.statements.xmlsafe import check_prolog_stream
 
 Cell = object  # str for CSV; str, int, float, datetime or None for XLSX
@@ -43,22 +44,15 @@ def detect_encoding(data: bytes) -> str:
     Bank exports are UTF-8, Windows-1252 or Latin-1; trying strict UTF-8 first is
     reliable (Latin-1 text with accents is almost never valid UTF-8).
     """
-    try:
-        data.decode("utf-8")
+    if decode_first(data, ("utf-8",)) is not None:
         return "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
-    except UnicodeDecodeError:
-        pass
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:200_000]).best()
     guess = best.encoding if best is not None else ""
     if guess in ("cp1252", "windows_1252", "latin_1", "iso8859_15", "iso8859_1", "cp850"):
         return guess
-    try:
-        data.decode("cp1252")
-        return "cp1252"
-    except UnicodeDecodeError:
-        return "latin-1"
+    return "cp1252" if decode_first(data, ("cp1252",)) is not None else "latin-1"
 
 
 def detect_delimiter(lines: list[str]) -> str:
@@ -79,15 +73,8 @@ def detect_delimiter(lines: list[str]) -> str:
 
 def decode_text(path: Path, data: bytes, encoding: str) -> str:
     """Text of ``data`` in ``encoding``; a decoding error names the line."""
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise StatementError(f"byte 0x{data[exc.start]:02x} is not valid {encoding} text",
-                             Location(str(path), line), f"a file in {encoding} (set "
-                             "encoding: in the profile)") from None  # fmt: skip
-    except LookupError:
-        raise StatementError(f"unknown encoding {encoding!r}", Location(str(path))) from None
+    return decode(data, encoding, path,
+                  expected=f"a file in {encoding} (set encoding: in the profile)")  # fmt: skip
 
 
 def read_csv(path: Path, data: bytes, *, encoding: str = "", delimiter: str = "",
@@ -159,14 +146,14 @@ def check_workbook_parts(path: Path) -> None:
 
     An XLSX file is a zip of XML parts; a DOCTYPE in one is refused as in camt and OFX
     (naming the part), before openpyxl's parser (defusedxml) could raise its own error --
-    which profile detection would take for "not this profile". Anything that is not a
-    readable zip is left to :func:`read_xlsx`, which reports it.
+    which profile detection would take for "not this profile". A file the system will not
+    give is refused here too, for the same reason. Anything that is not a readable zip is
+    left to :func:`read_xlsx`, which reports it.
     """
     name = str(path)
+    if not is_xlsx(read_head(path, 65536)):
+        return
     try:
-        with path.open("rb") as handle:
-            if not is_xlsx(handle.read(65536)):
-                return
         with zipfile.ZipFile(path) as archive:
             for member in archive.infolist():
                 if member.filename.lower().endswith((".xml", ".rels", ".vml")):
@@ -181,10 +168,7 @@ def check_workbook_parts(path: Path) -> None:
 def read_table(path: Path, *, encoding: str = "", delimiter: str = "", quotechar: str = '"',
                sheet: str = "", limit: int | None = None) -> Table:  # fmt: skip
     """Rows of ``path``, a workbook or delimited text, decided by content."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise StatementError(f"cannot read file: {exc.strerror}", Location(str(path))) from None
+    data = read_bytes(path)
     if is_xlsx(data):
         return read_xlsx(path, sheet=sheet, limit=limit)
     if not data.strip():

@@ -36,6 +36,7 @@ from typing import IO, Literal, cast
 from lxml import etree
 
 from bankrec.errors import Location, StatementError
+from bankrec.statements.textfile import open_binary, reading
 
 PROLOG_BYTES = 65536  # what forbidden_declaration callers usually look at
 CHUNK_BYTES = 65536  # bytes read and fed to the parser at a time
@@ -253,11 +254,8 @@ def check_prolog(path: Path) -> None:
 
     Reads only as far as the root element (however long the comments before it are).
     """
-    try:
-        with path.open("rb") as handle:
-            check_prolog_stream(handle, str(path))
-    except OSError as exc:
-        raise StatementError(f"cannot read file: {exc.strerror}", Location(str(path))) from None
+    with reading(path), path.open("rb") as handle:
+        check_prolog_stream(handle, str(path))
 
 
 def check_prolog_stream(handle: IO[bytes], file: str, where: str = "") -> None:
@@ -315,11 +313,7 @@ def safe_iterparse(
         remove_pis=True,
     )
     guard = PrologGuard(str(path))
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise StatementError(f"cannot read file: {exc.strerror}", Location(str(path))) from None
-    with handle:
+    with open_binary(path) as handle:
         for chunk in _chunks(handle):
             yield from _fed(parser, guard.feed(chunk))
         yield from _fed(parser, guard.feed(b"", final=True))

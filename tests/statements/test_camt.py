@@ -525,3 +525,60 @@ def test_undated_entry_without_any_statement_date_is_still_refused(tmp_path: Pat
     assert caught.value.location.path == "/Document/BkToCstmrStmt/Stmt[1]/Ntry[1]/BookgDt"
     assert caught.value.location.line == 36
     assert "BookgDt or ValDt" in caught.value.expected
+
+
+# ---- balances without a credit/debit indicator ------------------------------------------
+
+UNSIGNED = "camt053_v08_unsigned_balances.xml"
+READ_AS_CREDITS = (
+    "balances carry no credit/debit indicator; read as credits because opening + entries = closing"
+)
+_OPENING_AMOUNT = '<Amt Ccy="EUR">1000.00</Amt>'
+_CLOSING_AMOUNT = '<Amt Ccy="EUR">50107.20</Amt>'
+
+
+def test_unsigned_balances_are_read_as_credits_when_the_statement_balances() -> None:
+    (st,) = read(UNSIGNED)
+    assert st.opening is not None and st.closing is not None
+    assert (st.opening.amount, st.closing.amount) == (Decimal("1000.00"), Decimal("50107.20"))
+    assert st.statement_warnings == (READ_AS_CREDITS,)
+    assert st.warnings == (f"{st.source} [STMT-UNSIGNED-1]: {READ_AS_CREDITS}",)
+    assert all(t.warnings == () for t in st.transactions)  # the entries were signed
+    assert check_balances([st]) == []
+
+
+def test_one_unsigned_balance_is_named_in_the_warning(tmp_path: Path) -> None:
+    signed = _OPENING_AMOUNT + "\n        <CdtDbtInd>CRDT</CdtDbtInd>"
+    (st,) = camt.read(_variant(tmp_path, _OPENING_AMOUNT, signed, UNSIGNED))
+    assert st.statement_warnings == (
+        "the closing balance carries no credit/debit indicator; read as a credit because "
+        "opening + entries = closing",
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "words"),
+    [
+        # read as credits, 1000.00 + 49107.20 = 50107.20 is not the closing 50107.00
+        (_CLOSING_AMOUNT, '<Amt Ccy="EUR">50107.00</Amt>', 19,
+         "opening 1000.00 + entries 49107.20 = 50107.20, but the closing balance is 50107.00"),
+        # the opening is really a debit: -1000.00 + 49107.20 = 48107.20, stated as a credit
+        (_CLOSING_AMOUNT, '<Amt Ccy="EUR">48107.20</Amt>\n        <CdtDbtInd>CRDT</CdtDbtInd>',
+         19, "does not balance"),
+        # nothing to check a credit reading against
+        ("<Cd>OPBD</Cd>", "<Cd>ITBD</Cd>", 24, "without both an opening and a closing balance"),
+    ],
+)  # fmt: skip
+def test_unsigned_balances_that_do_not_prove_their_sign_are_refused(
+    tmp_path: Path, old: str, new: str, line: int, words: str
+) -> None:
+    path = _variant(tmp_path, old, new, UNSIGNED)
+    with pytest.raises(StatementError) as caught:
+        camt.read(path)
+    err = caught.value
+    assert err.message.startswith("credit/debit indicator missing; ")
+    assert words in err.message
+    assert err.location.file == str(path) and err.location.line == line
+    bal = "Bal[2]" if line == 24 else "Bal[1]"
+    assert err.location.path == f"/Document/BkToCstmrStmt/Stmt[1]/{bal}/CdtDbtInd"
+    assert err.expected == "CdtDbtInd CRDT or DBIT"

@@ -1,5 +1,6 @@
 """Property tests: whatever bytes a camt reader is given, it answers with transactions or a
-clean StatementError -- never another exception, never a hang."""
+clean StatementError -- never another exception, never a hang. (That sniff never raises is
+checked for every format in test_format_contract.py.)"""
 
 from __future__ import annotations
 
@@ -71,8 +72,3 @@ def mutated(draw: st.DrawFn) -> bytes:
 @given(mutated())
 def test_mutated_valid_xml_only_raises_statement_error(data: bytes) -> None:
     assert _outcome(data) in ("read", "error")
-
-
-@given(st.binary(max_size=4096))
-def test_sniff_never_raises(data: bytes) -> None:
-    assert camt.sniff(data) in (True, False)

@@ -16,7 +16,6 @@ import pytest
 from lxml import etree
 
 from bankrec.errors import StatementError
-from bankrec.model import Transaction
 from bankrec.statements import camt
 from bankrec.statements.balance import check_balances
 from tests.conftest import samples_dir
@@ -27,12 +26,12 @@ SAMPLES = sorted(str(p.relative_to(_DIR)) for p in _DIR.glob("camt05*/*.xml")) i
 # files that are inconsistent as published: (where the reader must point, what it must say)
 REFUSED = {
     "camt053/genkgo-v8.xml": ("Ntry[1]/NtryDtls/TxDtls[1]/Amt", "in SEK but the entry is in EUR"),
-    # its entries take the balances' date now (see below); its balances have no CdtDbtInd
-    "camt053/subite-lt-multi-stmt-2024-04-11.xml": ("Stmt[1]/Bal[1]/CdtDbtInd",
-                                                    "indicator missing"),
     "camt054/genkgo-v4-batch.xml": ("Ntry[1]/NtryDtls/TxDtls[1]/Amt",
                                     "in CHF but the entry is in SEK"),
 }  # fmt: skip
+# files whose balances carry no CdtDbtInd: read as credits (and so computed below), which
+# the reader may only do because, so read, every statement of theirs balances
+UNSIGNED_BALANCES = {"camt053/subite-lt-multi-stmt-2024-04-11.xml"}
 
 
 def _local(el: etree._Element) -> str:
@@ -56,16 +55,17 @@ def _text(el: etree._Element | None) -> str:
     return "" if el is None else "".join(el.itertext()).strip()
 
 
-def _signed(holder: etree._Element) -> Decimal:
+def _signed(holder: etree._Element, unsigned_ok: bool = False) -> Decimal:
     amt = _kid(holder, "Amt")
     ind = _kid(holder, "CdtDbtInd")
-    assert amt is not None and ind is not None
+    assert amt is not None and (ind is not None or unsigned_ok)
     value = Decimal(amt.text or "")
-    return -value if (ind.text or "").strip() == "DBIT" else value
+    return -value if ind is not None and (ind.text or "").strip() == "DBIT" else value
 
 
-def _stated(path: Path) -> list[dict[str, object]]:
-    """Per statement: booked entries, their net total, opening/closing as the file says."""
+def _stated(path: Path, unsigned_balances: bool = False) -> list[dict[str, object]]:
+    """Per statement: booked entries, their net total, opening/closing as the file says
+    (balances without CdtDbtInd read as credits when ``unsigned_balances``)."""
     root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
     message = root.getroot()[0]
     out: list[dict[str, object]] = []
@@ -76,7 +76,7 @@ def _stated(path: Path) -> list[dict[str, object]]:
         balances: dict[str, Decimal] = {}
         for bal in _kids(stmt, "Bal"):
             code = "".join(_kid(bal, "Tp", "CdOrPrtry").itertext()).strip()  # type: ignore[union-attr]
-            balances.setdefault(code, _signed(bal))
+            balances.setdefault(code, _signed(bal, unsigned_balances))
         splits = 0
         for n in entries:
             holder = _kid(n, "NtryDtls")
@@ -104,7 +104,7 @@ def _summary_count(stmt: etree._Element) -> int | None:
 
 def test_every_sample_is_covered_by_this_suite(samples: Path) -> None:
     assert SAMPLES, "no camt samples found"
-    assert set(REFUSED) <= set(SAMPLES)
+    assert set(REFUSED) | UNSIGNED_BALANCES <= set(SAMPLES)
 
 
 @pytest.mark.samples
@@ -120,7 +120,7 @@ def test_sample_matches_what_the_file_states(samples: Path, name: str) -> None:
         assert caught.value.location.line is not None
         return
     statements = camt.read(path)
-    stated = _stated(path)
+    stated = _stated(path, unsigned_balances=name in UNSIGNED_BALANCES)
     assert len(statements) == len(stated)
     for statement, facts in zip(statements, stated, strict=True):
         assert len(statement.transactions) == facts["transactions"]
@@ -171,14 +171,9 @@ def test_reading_a_sample_twice_gives_the_same_ids(samples: Path) -> None:
 
 @pytest.mark.samples
 def test_undated_lithuanian_entries_take_the_closing_balance_date(samples: Path) -> None:
-    """The bank dates only its balances. Every entry is now read, dated 2024-04-11 with a
-    warning -- and the file is still refused, later, for balances without CdtDbtInd."""
+    """The bank dates only its balances: every entry is dated 2024-04-11, with a warning."""
     path = samples / "camt053/subite-lt-multi-stmt-2024-04-11.xml"
-    streamed: list[Transaction] = []
-    with pytest.raises(StatementError) as caught:
-        for tx in camt.iter_transactions(path):
-            streamed.append(tx)
-    assert caught.value.location.path == "/Document/BkToCstmrStmt/Stmt[1]/Bal[1]/CdtDbtInd"
+    streamed = list(camt.iter_transactions(path))
     assert len(streamed) == 15
     assert {t.date for t in streamed} == {dt.date(2024, 4, 11)}
     took = "no booking or value date; took the statement's closing balance date 2024-04-11"
@@ -187,3 +182,28 @@ def test_undated_lithuanian_entries_take_the_closing_balance_date(samples: Path)
     assert sum(t.amount for t in streamed) == Decimal("-4269179.76")
     assert len({t.id for t in streamed}) == 15
     assert streamed[0].id == "LT625883379695428516/REF000003643800"
+    assert streamed == [t for s in camt.read(path) for t in s.transactions]
+
+
+@pytest.mark.samples
+def test_lithuanian_balances_without_indicator_are_read_as_credits(samples: Path) -> None:
+    """Its balances carry no CdtDbtInd. Read as credits, each statement balances, so they
+    are taken as credits -- and each statement says so."""
+    path = samples / "camt053/subite-lt-multi-stmt-2024-04-11.xml"
+    first, second = camt.read(path)
+    assert first.opening is not None and first.closing is not None
+    assert first.opening.amount == Decimal("21463830.35")
+    assert first.closing.amount == Decimal("17194650.59")
+    read_as_credits = (
+        "balances carry no credit/debit indicator; read as credits because "
+        "opening + entries = closing"
+    )
+    assert first.statement_warnings == (read_as_credits,)
+    assert first.warnings[0] == f"{path}:2 [MSG25684197-NAEUXI]: {read_as_credits}"
+    assert len(first.warnings) == 1 + 15  # then one per undated entry
+    # no entries, equal balances: a debit reading would balance too, and the warning says so
+    assert second.transactions == ()
+    assert second.statement_warnings == (
+        read_as_credits + " (the entries net to zero, so read as debits they would too)",
+    )
+    assert check_balances([first, second]) == []

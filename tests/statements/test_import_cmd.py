@@ -192,3 +192,20 @@ def test_notification_without_balances_is_marked_unchecked(
     assert statement["balanced"] is None
     assert statement["movements"] == "1160.40"
     assert [t["reference"][-2:] for t in doc["transactions"]] == ["17", "03", "16"]
+
+
+def test_statement_warnings_are_printed_and_kept_in_json(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Balances without CdtDbtInd, read as credits: the statement says so, once."""
+    unsigned = FIXTURES / "camt053_v08_unsigned_balances.xml"
+    assert main(["import", str(unsigned), "--to", "json"]) == 0
+    captured = capsys.readouterr()
+    warned = [ln for ln in captured.err.splitlines() if ln.startswith("bankrec: warning:")]
+    assert warned == [
+        f"bankrec: warning: {unsigned}:13 [STMT-UNSIGNED-1]: balances carry no credit/debit "
+        "indicator; read as credits because opening + entries = closing"
+    ]
+    (statement,) = json.loads(captured.out)["statements"]
+    assert statement["warnings"] == [warned[0].removeprefix("bankrec: warning: ")]
+    assert statement["balanced"] is True
