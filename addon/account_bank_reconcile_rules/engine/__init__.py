@@ -1,0 +1,1 @@
+"""The bankrec engine inside Odoo: the connector's code, run in-process through the ORM."""

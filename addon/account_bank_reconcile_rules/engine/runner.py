@@ -1,0 +1,238 @@
+# Copyright 2026 bankrec contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""One matching run inside Odoo: ORM records in, bankrec's plain data, decisions out.
+
+Reads go through the connector's batched readers (one ``search_read`` per page, never a
+query per line) on an :class:`OrmTransport`; matching is bankrec's ``match()``; booking
+goes through the connector's planner and the API add-on's ``bankrec_apply`` -- the same
+server-side implementation ``bankrec odoo sync`` uses over RPC, each line in its own
+savepoint.
+"""
+
+import json
+import time
+from decimal import Decimal
+
+from bankrec.matching import MatchConfig, match
+from bankrec.model import Allocation, Booking, Decision, ItemKind, Status
+from bankrec.results.match_json import band
+from connectors.odoo.plan import WriteConfig, is_writable
+from connectors.odoo.reader import (
+    BankJournal,
+    Currencies,
+    StatementLineRef,
+    read_open_items,
+    read_statement_lines,
+)
+from connectors.odoo.writer import OdooWriter
+
+from .orm_transport import OrmTransport
+
+BOOKED_ACTIONS = ("reconciled", "booked")
+
+
+def bank_journal(journal):
+    """The connector's view of an ``account.journal`` record."""
+    base = journal.company_id.currency_id
+    currency = journal.currency_id or base
+    return BankJournal(
+        id=journal.id,
+        code=journal.code,
+        name=journal.name,
+        currency=currency.name,
+        default_account_id=journal.default_account_id.id,
+        suspense_account_id=journal.suspense_account_id.id or None,
+        company_id=journal.company_id.id,
+        foreign=currency != base,
+    )
+
+
+def settings(company):
+    """Matching and write-back settings of ``company`` (Settings > Accounting > bankrec)."""
+    match_config = MatchConfig(auto_threshold=company.bankrec_auto_threshold)
+    write_config = WriteConfig(
+        writeoff_account=company.bankrec_writeoff_account_id.code or "",
+        max_writeoff=Decimal(str(company.bankrec_writeoff_max or 0)),
+    )
+    return match_config, write_config
+
+
+class Engine:
+    """bankrec on one bank journal, as the current user."""
+
+    def __init__(self, env, journal):
+        self.env = env
+        self.journal = journal
+        self.transport = OrmTransport(env)
+        self.currencies = Currencies(self.transport)
+        self.bank = bank_journal(journal)
+        self.match_config, self.write_config = settings(journal.company_id)
+
+    def writer(self):
+        return OdooWriter(self.transport, self.bank, self.currencies, self.write_config, addon=True)
+
+    # ------------------------------------------------------------------ a run
+    def run(self, lines=None, trigger="manual"):
+        """Match the journal's open lines (or only ``lines``), book the sure ones, record
+        everything on a new ``bankrec.run``; return it."""
+        started = time.monotonic()
+        RuleSet = self.env["bankrec.rule.set"]
+        rule_sets, rules = RuleSet.rules_for(self.journal)
+        transactions, refs, _partly = read_statement_lines(
+            self.transport, self.bank, self.currencies
+        )
+        StLine = self.env["account.bank.statement.line"]
+        ignored = set(
+            StLine.search(
+                [("journal_id", "=", self.journal.id), ("bankrec_state", "=", "ignored")]
+            ).ids
+        )
+        wanted = set(lines.ids) if lines is not None else None
+        transactions = [
+            t
+            for t in transactions
+            if refs[t.id].line_id not in ignored
+            and (wanted is None or refs[t.id].line_id in wanted)
+        ]
+        items = read_open_items(
+            self.transport, self.currencies, company_id=self.journal.company_id.id
+        )
+        result = match(transactions, items, rules=rules, config=self.match_config)
+        signs = {i.id: i.kind.sign for i in items}
+        numbers = {i.id: i.number for i in items}
+        writable = [d for d in result.decisions if is_writable(d)]
+        outcomes = {
+            o.transaction_id: o
+            for o in self.writer().write_decisions(writable, refs, item_signs=signs)
+        }
+        run = self.env["bankrec.run"].create(
+            {
+                "company_id": self.journal.company_id.id,
+                "journal_id": self.journal.id,
+                "trigger": trigger,
+                "auto_threshold": self.match_config.auto_threshold,
+                "tie_margin": self.match_config.tie_margin,
+                "rule_versions": rule_sets.version_label(),
+            }
+        )
+        self._record(run, result.decisions, refs, outcomes, numbers)
+        run.duration = time.monotonic() - started
+        return run
+
+    def _record(self, run, decisions, refs, outcomes, numbers):
+        """One run line per decision (one batched create), and each statement line's state."""
+        values = []
+        for d in decisions:
+            outcome = outcomes.get(d.transaction_id)
+            values.append(run_line_values(run, d, refs[d.transaction_id], outcome, numbers))
+        run_lines = self.env["bankrec.run.line"].create(values)
+        counts = {"reconciled": 0, "suggested": 0, "unmatched": 0, "ignored": 0, "error": 0}
+        for run_line in run_lines:
+            state = statement_state(run_line)
+            run_line.statement_line_id.write(
+                {
+                    "bankrec_state": state,
+                    "bankrec_confidence": run_line.confidence,
+                    "bankrec_decision_id": run_line.id,
+                }
+            )
+            key = {"to_review": "suggested"}.get(state, state)
+            counts[key] += 1
+            counts["error"] += run_line.outcome in ("error", "refused")
+        run.write(
+            {
+                "line_count": len(run_lines),
+                "reconciled_count": counts["reconciled"],
+                "suggested_count": counts["suggested"],
+                "unmatched_count": counts["unmatched"],
+                "ignored_count": counts["ignored"],
+                "error_count": counts["error"],
+            }
+        )
+
+    # ------------------------------------------------------------------ one decision
+    def book(self, run_line, allocations=None):
+        """Book ``run_line``'s decision (or ``allocations``: [(item id, amount)] chosen by a
+        person) on its statement line; return the connector's outcome."""
+        st_line = run_line.statement_line_id
+        chosen = allocations if allocations is not None else run_line.allocations()
+        decision = Decision(
+            run_line.transaction_id,
+            Status.RECONCILED,
+            run_line.confidence,
+            allocations=tuple(Allocation(str(i), Decimal(str(a))) for i, a in chosen),
+            party=run_line.party or "",
+            booking=Booking(run_line.booking or Booking.PAYMENT.value)
+            if allocations is None
+            else Booking.PAYMENT,
+            account=run_line.account_code or "",
+            writeoff=Decimal(run_line.writeoff or "0") if allocations is None else Decimal(0),
+            transfer_with=run_line.transfer_with or "",
+        )
+        moves = self.env["account.move"].browse([int(i) for i, _a in chosen])
+        signs = {str(m.id): ItemKind(m.move_type).sign for m in moves}
+        ref = StatementLineRef(st_line.id, st_line.move_id.id, st_line.journal_id.id)
+        (outcome,) = self.writer().write_decisions(
+            [decision], {decision.transaction_id: ref}, item_signs=signs
+        )
+        return outcome
+
+
+def run_line_values(run, d, ref, outcome, numbers):
+    """The ``bankrec.run.line`` of one decision."""
+    allocations = [
+        {"item_id": a.item_id, "number": numbers.get(a.item_id, ""), "amount": str(a.amount)}
+        for a in d.allocations
+    ]
+    alternatives = [
+        {
+            "confidence": c.confidence,
+            "reasons": list(c.reasons),
+            "allocations": [
+                {
+                    "item_id": a.item_id,
+                    "number": numbers.get(a.item_id, ""),
+                    "amount": str(a.amount),
+                }
+                for a in c.allocations
+            ],
+        }
+        for c in d.alternatives
+    ]
+    move_ids = [int(a.item_id) for a in d.allocations if a.item_id.isdigit()]
+    if outcome is None:
+        result, message = ("left" if d.status is not Status.IGNORED else False), ""
+    elif outcome.action in BOOKED_ACTIONS:
+        result, message = "booked", ""
+    else:
+        result, message = outcome.action, outcome.message
+    return {
+        "run_id": run.id,
+        "statement_line_id": ref.line_id,
+        "transaction_id": d.transaction_id,
+        "status": d.status.value,
+        "confidence": d.confidence,
+        "band": band(d.confidence),
+        "reasons": "\n".join(d.reasons),
+        "booking": d.booking.value,
+        "account_code": d.account,
+        "party": d.party,
+        "writeoff": str(d.writeoff),
+        "transfer_with": d.transfer_with,
+        "allocations_json": json.dumps(allocations),
+        "alternatives_json": json.dumps(alternatives),
+        "move_ids": [(6, 0, move_ids)],
+        "outcome": result,
+        "message": (message or "")[:500],
+    }
+
+
+def statement_state(run_line):
+    """What a person sees on the statement line after a run."""
+    if run_line.outcome == "booked":
+        return "reconciled"
+    if run_line.status == "ignored":
+        return "ignored"
+    if run_line.status == "unmatched":
+        return "unmatched"
+    return "to_review"

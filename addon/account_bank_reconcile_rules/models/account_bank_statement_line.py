@@ -1,0 +1,113 @@
+# Copyright 2026 bankrec contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Review actions on a statement line: validate, choose an alternative, ignore, undo."""
+
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+
+from ..engine.runner import Engine
+
+STATES = [
+    ("to_review", "To review"),
+    ("reconciled", "Reconciled"),
+    ("ignored", "Ignored"),
+    ("unmatched", "Unmatched"),
+]
+
+
+class AccountBankStatementLine(models.Model):
+    _inherit = "account.bank.statement.line"
+
+    bankrec_state = fields.Selection(STATES, string="bankrec", index=True, copy=False)
+    bankrec_confidence = fields.Integer(string="Confidence", copy=False)
+    bankrec_decision_id = fields.Many2one(
+        "bankrec.run.line", string="Latest decision", copy=False, index="btree_not_null"
+    )
+    bankrec_reasons = fields.Text(related="bankrec_decision_id.reasons", string="Why")
+    bankrec_band = fields.Selection(related="bankrec_decision_id.band", string="Band")
+
+    # ------------------------------------------------------------------ actions
+    def action_bankrec_reconcile(self):
+        """'Reconcile automatically' on selected lines: one run per journal."""
+        self._bankrec_check_user()
+        runs = self.env["bankrec.run"]
+        for journal in self.mapped("journal_id"):
+            lines = self.filtered(lambda ln, j=journal: ln.journal_id == j)
+            runs |= Engine(self.env, journal).run(lines=lines)
+        return runs._action_open()
+
+    def action_bankrec_validate(self):
+        """Book the suggestion of each line (its latest decision) as it stands."""
+        self._bankrec_check_user()
+        for line in self:
+            decision = line.bankrec_decision_id
+            if line.is_reconciled:
+                raise UserError(_("Line %s is reconciled already.", line.display_name))
+            if not decision or not (decision.allocations() or decision.booking != "payment"):
+                raise UserError(
+                    _("Line %s has no suggestion to validate: match it by hand.", line.display_name)
+                )
+            line._bankrec_book(decision)
+        return True
+
+    def action_bankrec_choose(self, alternative_index):
+        """Book alternative number ``alternative_index`` (0 = the first) of the line's
+        latest decision."""
+        self._bankrec_check_user()
+        self.ensure_one()
+        decision = self.bankrec_decision_id
+        alternatives = decision.alternatives() if decision else []
+        if not 0 <= alternative_index < len(alternatives):
+            raise UserError(_("Line %s has no such alternative.", self.display_name))
+        chosen = alternatives[alternative_index]["allocations"]
+        return self._bankrec_book(decision, [(a["item_id"], a["amount"]) for a in chosen])
+
+    def action_bankrec_ignore(self):
+        """Set lines aside (fees, interest...): runs leave them alone until un-ignored."""
+        self._bankrec_check_user()
+        if self.filtered("is_reconciled"):
+            raise UserError(_("A reconciled line cannot be ignored: undo it first."))
+        self.write({"bankrec_state": "ignored"})
+        return True
+
+    def action_bankrec_unignore(self):
+        self._bankrec_check_user()
+        self.filtered(lambda ln: ln.bankrec_state == "ignored").write({"bankrec_state": False})
+        return True
+
+    def action_bankrec_undo(self):
+        """Undo the reconciliation of the lines; their invoices get their payment state back."""
+        self._bankrec_check_user()
+        self.filtered("is_reconciled")._bankrec_undo_lines()
+        return True
+
+    # ------------------------------------------------------------------ helpers
+    def _bankrec_check_user(self):
+        if not self.env.user.has_group("account_bank_reconcile_rules.group_bankrec_user"):
+            raise UserError(_("Only bank reconciliation users may do this."))
+        self.check_access_rights("write")
+        self.check_access_rule("write")
+
+    def _bankrec_book(self, decision, allocations=None):
+        self.ensure_one()
+        outcome = Engine(self.env, self.journal_id).book(decision, allocations)
+        if outcome.action not in ("reconciled", "booked"):
+            raise UserError(
+                _(
+                    "Line %(line)s was not booked: %(why)s",
+                    line=self.display_name,
+                    why=outcome.message,
+                )
+            )
+        decision.outcome = "booked"
+        self.write({"bankrec_state": "reconciled", "bankrec_decision_id": decision.id})
+        return True
+
+    def _bankrec_undo_lines(self):
+        """Odoo's undo through the API add-on (access checked there, before any change)."""
+        if not self:
+            return
+        self.env["account.bank.statement.line"].bankrec_undo(self.ids)
+        self.write({"bankrec_state": "to_review"})
+        decisions = self.mapped("bankrec_decision_id").filtered(lambda d: d.outcome == "booked")
+        decisions.write({"outcome": "undone"})

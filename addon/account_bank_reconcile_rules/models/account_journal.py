@@ -1,0 +1,40 @@
+# Copyright 2026 bankrec contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""'Reconcile automatically' on a bank journal, on statements, and as a scheduled action."""
+
+from odoo import _, api, models
+from odoo.exceptions import UserError
+
+from ..engine.runner import Engine
+
+
+class AccountJournal(models.Model):
+    _inherit = "account.journal"
+
+    def action_bankrec_reconcile(self):
+        """Run bankrec on each bank journal's open lines; open the run."""
+        if not self.env.user.has_group("account_bank_reconcile_rules.group_bankrec_user"):
+            raise UserError(_("Only bank reconciliation users may run bankrec."))
+        runs = self.env["bankrec.run"]
+        for journal in self:
+            if journal.type != "bank":
+                raise UserError(_("%s is not a bank journal.", journal.display_name))
+            runs |= Engine(self.env, journal).run()
+        return runs._action_open()
+
+    @api.model
+    def _cron_bankrec_reconcile(self):
+        """Scheduled: every bank journal with unreconciled lines, as the cron's user."""
+        journals = self.search([("type", "=", "bank")])
+        for journal in journals:
+            Engine(self.env, journal).run(trigger="cron")
+
+
+class AccountBankStatement(models.Model):
+    _inherit = "account.bank.statement"
+
+    def action_bankrec_reconcile(self):
+        runs = self.env["bankrec.run"]
+        for statement in self:
+            runs |= Engine(self.env, statement.journal_id).run(lines=statement.line_ids)
+        return runs._action_open()

@@ -1,0 +1,3 @@
+from . import test_rule_sets
+from . import test_runs
+from . import test_statement_import

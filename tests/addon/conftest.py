@@ -1,0 +1,38 @@
+"""A real Odoo 17 with the bankrec add-ons installed (one database per session)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import need
+from tests.odoo_server import (
+    LocalOdoo,
+    ModuleTestResult,
+    OdooKit,
+    install_bankrec,
+    missing_settings,
+)
+
+ADDON_DIR = Path(__file__).resolve().parents[2] / "addon"
+RULES_MODULE = "account_bank_reconcile_rules"
+
+
+@pytest.fixture(scope="session")
+def rules_addon() -> Iterator[tuple[LocalOdoo, ModuleTestResult]]:
+    """``account`` with demo data, bankrec installed into Odoo's Python, and the rules add-on
+    (with the API add-on it depends on); the add-on's own Odoo tests run on it first."""
+    missing = missing_settings()
+    if missing:
+        need("odoo", f"no Odoo 17 to test against: set {', '.join(missing)} (.ci/run does)")
+    kit = OdooKit.from_env()
+    server = LocalOdoo(kit, addons=[ADDON_DIR], install=[RULES_MODULE])
+    try:
+        install_bankrec(kit, server.log)
+        server.create_database()
+        result = server.run_module_tests(RULES_MODULE)
+        yield server, result
+    finally:
+        server.close()
