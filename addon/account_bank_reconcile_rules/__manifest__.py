@@ -21,6 +21,7 @@
         "views/account_journal_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/bankrec_statement_import_views.xml",
+        "wizards/bankrec_review_wizard_views.xml",
         "views/bankrec_menus.xml",
     ],
     "installable": True,

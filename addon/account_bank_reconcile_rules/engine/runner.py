@@ -18,6 +18,7 @@ from bankrec.model import Allocation, Booking, Decision, ItemKind, Status
 from bankrec.results.match_json import band
 from connectors.odoo.plan import WriteConfig, is_writable
 from connectors.odoo.reader import (
+    IMPORT_PREFIX,
     BankJournal,
     Currencies,
     StatementLineRef,
@@ -154,7 +155,6 @@ class Engine:
     def book(self, run_line, allocations=None):
         """Book ``run_line``'s decision (or ``allocations``: [(item id, amount)] chosen by a
         person) on its statement line; return the connector's outcome."""
-        st_line = run_line.statement_line_id
         chosen = allocations if allocations is not None else run_line.allocations()
         decision = Decision(
             run_line.transaction_id,
@@ -169,13 +169,26 @@ class Engine:
             writeoff=Decimal(run_line.writeoff or "0") if allocations is None else Decimal(0),
             transfer_with=run_line.transfer_with or "",
         )
-        moves = self.env["account.move"].browse([int(i) for i, _a in chosen])
+        return self.book_decision(run_line.statement_line_id, decision)
+
+    def book_decision(self, st_line, decision):
+        """Book ``decision`` (bankrec's plain data) on ``st_line`` through the planner and the
+        API add-on; return the connector's outcome (reconciled, booked, skipped, refused or
+        error, with its message)."""
+        ids = [int(a.item_id) for a in decision.allocations]
+        moves = self.env["account.move"].browse(ids)
         signs = {str(m.id): ItemKind(m.move_type).sign for m in moves}
         ref = StatementLineRef(st_line.id, st_line.move_id.id, st_line.journal_id.id)
         (outcome,) = self.writer().write_decisions(
             [decision], {decision.transaction_id: ref}, item_signs=signs
         )
         return outcome
+
+
+def transaction_id(st_line):
+    """bankrec's id of a statement line (as the connector's reader gives it)."""
+    ref = st_line.ref or ""
+    return ref[len(IMPORT_PREFIX) :] if ref.startswith(IMPORT_PREFIX) else f"odoo-line-{st_line.id}"
 
 
 def run_line_values(run, d, ref, outcome, numbers):

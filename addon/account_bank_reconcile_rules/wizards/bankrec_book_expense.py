@@ -1,0 +1,48 @@
+# Copyright 2026 bankrec contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Book a bank line straight to an account (expense, income, fee) with a label."""
+
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+
+from bankrec.model import Booking, Decision, Status
+
+from ..engine.runner import Engine, transaction_id
+
+
+class BankrecBookExpense(models.TransientModel):
+    _name = "bankrec.book.expense"
+    _inherit = "bankrec.wizard.mixin"
+    _description = "Book a bank line as an expense or income"
+
+    statement_line_id = fields.Many2one("account.bank.statement.line", required=True)
+    company_id = fields.Many2one(related="statement_line_id.company_id")
+    currency_id = fields.Many2one(related="statement_line_id.currency_id")
+    amount = fields.Monetary(related="statement_line_id.amount")
+    account_id = fields.Many2one(
+        "account.account",
+        required=True,
+        domain="[('deprecated', '=', False), ('company_id', '=', company_id), "
+        "('account_type', 'not in', ('asset_receivable', 'liability_payable', 'asset_cash', "
+        "'liability_credit_card', 'off_balance'))]",
+    )
+    label = fields.Char(help="The text of the journal item (the line's label by default).")
+
+    def action_book(self):
+        self.ensure_one()
+        st_line = self.statement_line_id
+        st_line._bankrec_check_user()
+        decision = Decision(
+            transaction_id(st_line),
+            Status.RECONCILED,
+            100,
+            booking=Booking.EXPENSE,  # income too: the sign comes from the line
+            account=self.account_id.code,
+            category=(self.label or st_line.payment_ref or "").strip()[:200],
+            reasons=(_("booked by hand by %s", self.env.user.name),),
+        )
+        outcome = Engine(self.env, st_line.journal_id).book_decision(st_line, decision)
+        if outcome.action not in ("reconciled", "booked"):
+            raise UserError(_("Not booked: %s", outcome.message))
+        st_line.write({"bankrec_state": "reconciled"})
+        return {"type": "ir.actions.act_window_close"}
