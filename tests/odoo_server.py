@@ -133,6 +133,7 @@ class LocalOdoo:
         template: str | None = None,
         addons: Sequence[Path] = (),
         install: Sequence[str] = (),
+        demo: bool = True,
     ) -> None:
         """``template``: copy that database (``createdb -T``) instead of installing
         ``account``; ``addons``: extra addons folders; ``install``: modules to install on
@@ -142,6 +143,7 @@ class LocalOdoo:
         self.template = template
         self.addons = tuple(addons)
         self.install = tuple(install)
+        self.demo = demo
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log or Path(f"/tmp/{self.db}.log")
@@ -181,7 +183,14 @@ class LocalOdoo:
             return
         with self.log.open("ab") as log:
             result = subprocess.run(
-                self._odoo_bin("-d", self.db, "-i", ",".join(modules), "--stop-after-init"),
+                self._odoo_bin(
+                    "-d",
+                    self.db,
+                    "-i",
+                    ",".join(modules),
+                    *(() if self.demo else ("--without-demo=all",)),
+                    "--stop-after-init",
+                ),
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 timeout=timeout,
@@ -218,6 +227,25 @@ class LocalOdoo:
             log.seek(start)
             text = log.read().decode("utf-8", "replace")
         return ModuleTestResult.parse(text)
+
+    def update(self, module: str, timeout: float = 600) -> tuple[int, str]:
+        """``-u module`` on this database (server stopped); Odoo's exit status and log."""
+        start = self.log.stat().st_size if self.log.exists() else 0
+        with self.log.open("ab") as log:
+            result = subprocess.run(
+                self._odoo_bin("-d", self.db, "-u", module, "--stop-after-init"),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                timeout=timeout,
+                check=False,
+            )
+        with self.log.open("rb") as log:
+            log.seek(start)
+            return result.returncode, log.read().decode("utf-8", "replace")
+
+    def log_text(self) -> str:
+        """Everything Odoo wrote for this database so far."""
+        return self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
 
     def start(self, timeout: float = 120) -> None:
         """Serve the database on 127.0.0.1 and wait until /web/login answers."""
