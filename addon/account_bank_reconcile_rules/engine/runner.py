@@ -9,9 +9,13 @@ server-side implementation ``bankrec odoo sync`` uses over RPC, each line in its
 savepoint.
 """
 
+import dataclasses
 import json
 import time
 from decimal import Decimal
+
+from odoo import _
+from odoo.exceptions import UserError
 
 from bankrec.matching import MatchConfig, match
 from bankrec.model import Allocation, Booking, Decision, ItemKind, Status
@@ -48,9 +52,33 @@ def bank_journal(journal):
     )
 
 
-def settings(company):
-    """Matching and write-back settings of ``company`` (Settings > Accounting > bankrec)."""
-    match_config = MatchConfig(auto_threshold=company.bankrec_auto_threshold)
+def _iban(journal):
+    number = journal.bank_account_id.acc_number or ""
+    return number.replace(" ", "").upper()
+
+
+def own_accounts(journals):
+    """Our own accounts as bank lines name them: each journal's code and bank account
+    number (IBAN), so a line paying one of them is recognised as an internal transfer."""
+    accounts = []
+    for journal in journals:
+        accounts.append(journal.code)
+        if _iban(journal):
+            accounts.append(_iban(journal))
+    return tuple(accounts)
+
+
+def settings(company, journals=None):
+    """Matching and write-back settings of ``company`` (Settings > Invoicing > bankrec)."""
+    match_config = MatchConfig(
+        auto_threshold=company.bankrec_auto_threshold,
+        own_accounts=own_accounts(
+            journals
+            or company.env["account.journal"].search(
+                [("type", "=", "bank"), ("company_id", "=", company.id)]
+            )
+        ),
+    )
     write_config = WriteConfig(
         writeoff_account=company.bankrec_writeoff_account_id.code or "",
         max_writeoff=Decimal(str(company.bankrec_writeoff_max or 0)),
@@ -59,34 +87,48 @@ def settings(company):
 
 
 class Engine:
-    """bankrec on one bank journal, as the current user."""
+    """bankrec on one or more bank journals of one company, as the current user.
 
-    def __init__(self, env, journal):
+    Several journals are matched together, so the two sides of an internal transfer (money
+    out of one of our accounts, into another) are recognised as one transfer and both booked
+    to the company's transfer account, then reconciled with each other.
+    """
+
+    def __init__(self, env, journals):
+        if len(journals.company_id) > 1:
+            raise UserError(_("One bankrec run covers the journals of one company."))
         self.env = env
-        self.journal = journal
+        self.journals = journals
+        self.journal = journals[:1]
+        self.company = journals.company_id
         self.transport = OrmTransport(env)
         self.currencies = Currencies(self.transport)
-        self.bank = bank_journal(journal)
-        self.match_config, self.write_config = settings(journal.company_id)
+        self.banks = {j.id: bank_journal(j) for j in journals}
+        self.bank = self.banks[self.journal.id]
+        self.match_config, self.write_config = settings(self.company, journals)
 
-    def writer(self):
-        return OdooWriter(self.transport, self.bank, self.currencies, self.write_config, addon=True)
+    def writer(self, journal_id=None):
+        bank = self.banks[journal_id or self.journal.id]
+        return OdooWriter(self.transport, bank, self.currencies, self.write_config, addon=True)
 
     # ------------------------------------------------------------------ a run
     def run(self, lines=None, trigger="manual"):
-        """Match the journal's open lines (or only ``lines``), book the sure ones, record
+        """Match the journals' open lines (or only ``lines``), book the sure ones, record
         everything on a new ``bankrec.run``; return it."""
         started = time.monotonic()
-        RuleSet = self.env["bankrec.rule.set"]
-        rule_sets, rules = RuleSet.rules_for(self.journal)
-        transactions, refs, _partly = read_statement_lines(
-            self.transport, self.bank, self.currencies
-        )
-        StLine = self.env["account.bank.statement.line"]
+        rule_sets, rules = self.env["bankrec.rule.set"].rules_for(self.journal)
+        transactions, refs = [], {}
+        for journal in self.journals:
+            bank = self.banks[journal.id]
+            found, found_refs, _partly = read_statement_lines(self.transport, bank, self.currencies)
+            if _iban(journal):  # our account as the other side's line names it: transfers pair
+                found = [dataclasses.replace(t, account=_iban(journal)) for t in found]
+            transactions += found
+            refs.update(found_refs)
         ignored = set(
-            StLine.search(
-                [("journal_id", "=", self.journal.id), ("bankrec_state", "=", "ignored")]
-            ).ids
+            self.env["account.bank.statement.line"]
+            .search([("journal_id", "in", self.journals.ids), ("bankrec_state", "=", "ignored")])
+            .ids
         )
         wanted = set(lines.ids) if lines is not None else None
         transactions = [
@@ -95,21 +137,24 @@ class Engine:
             if refs[t.id].line_id not in ignored
             and (wanted is None or refs[t.id].line_id in wanted)
         ]
-        items = read_open_items(
-            self.transport, self.currencies, company_id=self.journal.company_id.id
-        )
+        items = read_open_items(self.transport, self.currencies, company_id=self.company.id)
         result = match(transactions, items, rules=rules, config=self.match_config)
         signs = {i.id: i.kind.sign for i in items}
         numbers = {i.id: i.number for i in items}
-        writable = [d for d in result.decisions if is_writable(d)]
-        outcomes = {
-            o.transaction_id: o
-            for o in self.writer().write_decisions(writable, refs, item_signs=signs)
-        }
+        outcomes = {}
+        for journal_id in self.banks:
+            writable = [
+                d
+                for d in result.decisions
+                if is_writable(d) and refs[d.transaction_id].journal_id == journal_id
+            ]
+            written = self.writer(journal_id).write_decisions(writable, refs, item_signs=signs)
+            outcomes.update((o.transaction_id, o) for o in written)
         run = self.env["bankrec.run"].create(
             {
-                "company_id": self.journal.company_id.id,
+                "company_id": self.company.id,
                 "journal_id": self.journal.id,
+                "journal_ids": [(6, 0, self.journals.ids)],
                 "trigger": trigger,
                 "auto_threshold": self.match_config.auto_threshold,
                 "tie_margin": self.match_config.tie_margin,
@@ -179,7 +224,7 @@ class Engine:
         moves = self.env["account.move"].browse(ids)
         signs = {str(m.id): ItemKind(m.move_type).sign for m in moves}
         ref = StatementLineRef(st_line.id, st_line.move_id.id, st_line.journal_id.id)
-        (outcome,) = self.writer().write_decisions(
+        (outcome,) = self.writer(st_line.journal_id.id).write_decisions(
             [decision], {decision.transaction_id: ref}, item_signs=signs
         )
         return outcome

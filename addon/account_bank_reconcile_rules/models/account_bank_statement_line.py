@@ -31,9 +31,9 @@ class AccountBankStatementLine(models.Model):
         """'Reconcile automatically' on selected lines: one run per journal."""
         self._bankrec_check_user()
         runs = self.env["bankrec.run"]
-        for journal in self.mapped("journal_id"):
-            lines = self.filtered(lambda ln, j=journal: ln.journal_id == j)
-            runs |= Engine(self.env, journal).run(lines=lines)
+        for company in self.company_id:
+            lines = self.filtered(lambda ln, c=company: ln.company_id == c)
+            runs |= Engine(self.env, lines.journal_id).run(lines=lines)
         return runs._action_open()
 
     def action_bankrec_validate(self):

@@ -20,9 +20,9 @@ class AccountBankStatementLine(models.Model):
         if not waiting:
             raise UserError(_("None of these lines awaits review."))
         runs = self.env["bankrec.run"]
-        for journal in waiting.mapped("journal_id"):
-            lines = waiting.filtered(lambda ln, j=journal: ln.journal_id == j)
-            runs |= Engine(self.env, journal).run(lines=lines, trigger="rematch")
+        for company in waiting.company_id:
+            lines = waiting.filtered(lambda ln, c=company: ln.company_id == c)
+            runs |= Engine(self.env, lines.journal_id).run(lines=lines, trigger="rematch")
         return runs._action_open()
 
     def action_bankrec_match_manually(self):

@@ -15,19 +15,21 @@ class AccountJournal(models.Model):
         """Run bankrec on each bank journal's open lines; open the run."""
         if not self.env.user.has_group("account_bank_reconcile_rules.group_bankrec_user"):
             raise UserError(_("Only bank reconciliation users may run bankrec."))
+        not_bank = self.filtered(lambda j: j.type != "bank")
+        if not_bank:
+            raise UserError(_("%s is not a bank journal.", not_bank[0].display_name))
         runs = self.env["bankrec.run"]
-        for journal in self:
-            if journal.type != "bank":
-                raise UserError(_("%s is not a bank journal.", journal.display_name))
-            runs |= Engine(self.env, journal).run()
+        for company in self.company_id:  # journals of one company together: transfers pair
+            runs |= Engine(self.env, self.filtered(lambda j, c=company: j.company_id == c)).run()
         return runs._action_open()
 
     @api.model
     def _cron_bankrec_reconcile(self):
         """Scheduled: every bank journal with unreconciled lines, as the cron's user."""
         journals = self.search([("type", "=", "bank")])
-        for journal in journals:
-            Engine(self.env, journal).run(trigger="cron")
+        for company in journals.company_id:
+            company_journals = journals.filtered(lambda j, c=company: j.company_id == c)
+            Engine(self.env, company_journals).run(trigger="cron")
 
 
 class AccountBankStatement(models.Model):

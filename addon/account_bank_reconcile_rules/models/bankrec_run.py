@@ -40,6 +40,9 @@ class BankrecRun(models.Model):
     name = fields.Char(compute="_compute_name", store=True)
     company_id = fields.Many2one("res.company", required=True, index=True)
     journal_id = fields.Many2one("account.journal", required=True, index=True)
+    journal_ids = fields.Many2many(
+        "account.journal", string="Journals", help="All journals the run matched together."
+    )
     user_id = fields.Many2one("res.users", required=True, default=lambda self: self.env.user)
     started_at = fields.Datetime(required=True, default=fields.Datetime.now)
     duration = fields.Float(digits=(16, 2), help="Seconds the run took.")
@@ -69,12 +72,11 @@ class BankrecRun(models.Model):
     undone_by_id = fields.Many2one("res.users", readonly=True)
     undone_at = fields.Datetime(readonly=True)
 
-    @api.depends("journal_id", "started_at")
+    @api.depends("journal_id", "journal_ids", "started_at")
     def _compute_name(self):
         for run in self:
-            run.name = _(
-                "%(journal)s, %(when)s", journal=run.journal_id.code or "", when=run.started_at
-            )
+            codes = ", ".join((run.journal_ids or run.journal_id).mapped("code"))
+            run.name = _("%(journal)s, %(when)s", journal=codes, when=run.started_at)
 
     def action_undo(self):
         """Undo every line this run booked that is still booked, then mark the run undone."""

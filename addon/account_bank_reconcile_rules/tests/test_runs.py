@@ -149,3 +149,29 @@ class TestRuns(BankrecCommon):
         Run = self.env["bankrec.run"].with_user(other_user)
         self.assertFalse(Run.search([]))
         self.assertFalse(self.env["bankrec.run.line"].with_user(other_user).search([]))
+
+
+@tagged("post_install", "-at_install")
+class TestTransfers(BankrecCommon):
+    def test_an_internal_transfer_between_two_bank_journals_is_paired(self):
+        savings = self.bank.copy({"name": "Savings", "code": "SAV"})
+        ibans = {self.bank: "CH9300762011623852957", savings: "CH5604835012345678009"}
+        for journal, iban in ibans.items():
+            journal.bank_account_id = self.env["res.partner.bank"].create(
+                {"acc_number": iban, "partner_id": self.company.partner_id.id}
+            )
+        out = self.line(-750.0, "VIREMENT INTERNE vers epargne")
+        into = self.line(750.0, "VIREMENT INTERNE depuis compte courant", journal=savings)
+        # each side names the other account, as banks print it
+        out.account_number, into.account_number = ibans[savings], ibans[self.bank]
+        run = self.bankrec_run(journal=self.bank | savings)
+        self.assertEqual(run.journal_ids, self.bank | savings)
+        why = [(d.status, d.confidence, d.outcome, d.message, d.reasons) for d in run.line_ids]
+        why += [(j.code, j.bank_account_id.acc_number) for j in self.bank | savings]
+        why += [(ln.account_number, ln.journal_id.code, ln.date) for ln in out | into]
+        self.assertTrue(out.is_reconciled and into.is_reconciled, why)
+        transfer = self.company.transfer_account_id
+        items = (out.move_id | into.move_id).line_ids.filtered(lambda ml: ml.account_id == transfer)
+        self.assertEqual(len(items), 2)
+        self.assertTrue(all(items.mapped("reconciled")), "the two sides were not paired")
+        self.assertEqual(items.full_reconcile_id, items[0].full_reconcile_id)
