@@ -3,14 +3,14 @@
 {
     "name": "Bank Reconciliation API (bankrec)",
     "summary": "Public, batched, atomic RPC methods to reconcile, write off, book and undo "
-    "bank statement lines",
-    "version": "17.0.1.0.0",
+    "bank statement lines, and a per-journal lock for concurrent syncs",
+    "version": "17.0.1.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/bankrec/bankrec",
     "author": "bankrec contributors",
     "license": "LGPL-3",
     "depends": ["account"],
-    "data": [],
+    "data": ["security/ir.model.access.csv"],
     "installable": True,
     "application": False,
 }

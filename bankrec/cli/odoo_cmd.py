@@ -55,11 +55,20 @@ def register(sub: Any) -> None:
         "--max-writeoff",
         metavar="AMOUNT",
         help="largest difference written off (default: writeoff_max of --config, else "
-        f"{MatchConfig().writeoff_max})",
+        f"{MatchConfig().writeoff_max}); with --writeoff-account, a sure match whose only "
+        "doubt is such a difference (within writeoff_ratio of the invoice, too) is booked "
+        "without confirmation",
     )
     sync_p.add_argument("--fee-account", default="", metavar="CODE", help="default fee account")
     sync_p.add_argument(
         "--expense-account", default="", metavar="CODE", help="default expense account"
+    )
+    sync_p.add_argument(
+        "--no-lock",
+        dest="lock",
+        action="store_false",
+        help="write without taking the journal's lock (only when you are sure no other sync "
+        "writes this journal: two at once book lines twice or undo each other's work)",
     )
     addon = sync_p.add_mutually_exclusive_group()
     addon.add_argument(
@@ -119,6 +128,12 @@ def _connection_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--journal", required=True, metavar="CODE", help="bank journal code")
     parser.add_argument(
+        "--company",
+        metavar="NAME_OR_ID",
+        help="the journal's company (its name or id), needed when the journal code exists "
+        "in several companies",
+    )
+    parser.add_argument(
         "--protocol",
         choices=("xmlrpc", "jsonrpc"),
         default="xmlrpc",
@@ -155,7 +170,7 @@ def run_import(args: argparse.Namespace) -> int:
     transactions = load_transactions(args.file, args.profile)  # refuse a bad file first
     client = _connect(args)
     currencies = Currencies(client)
-    journal = find_journal(client, args.journal, currencies)
+    journal = find_journal(client, args.journal, currencies, args.company)
     report = StatementImporter(client, journal).import_transactions(transactions)
     print(
         f"{args.file}: {report.created} new statement lines on {journal.code}, "
@@ -205,6 +220,8 @@ def run_sync(args: argparse.Namespace) -> int:
             args.dry_run,
             progress=progress,
             use_addon=args.use_addon,
+            company=args.company,
+            lock=args.lock,
         )
     if args.dry_run:
         print(f"dry run: {len(report.planned)} lines would be written, nothing was written")
@@ -220,15 +237,27 @@ def run_sync(args: argparse.Namespace) -> int:
         print(f"  not written {tid}: {reason}")
     for tid, message in report.errors:
         print(f"  error {tid}: {message}", file=sys.stderr)
+    if report.lock_note:
+        print(report.lock_note)
     if report.recovered:
         print(f"undid {report.recovered} lines an interrupted run left half-written")
+    if report.half_written:
+        print(
+            f"{report.half_written} lines look half-written by an interrupted run (or are "
+            "being written by another one): not undone without the journal lock; run again "
+            "without --no-lock to repair them"
+        )
+    if not args.dry_run and not report.locked:
+        print(f"written without the journal lock of {args.journal} (--no-lock)", file=sys.stderr)
     print(
         f"read {report.read} lines and {report.items} open items: matched {report.matched}, "
-        f"reconciled {report.reconciled}, suggested {report.suggested}, left {report.left}, "
-        f"errors {len(report.errors)}"
+        f"reconciled {report.reconciled}, already booked {report.already_booked}, "
+        f"suggested {report.suggested}, left {report.left}, errors {len(report.errors)}"
         + (" (dry run)" if args.dry_run else "")
         + ("; written through the bankrec add-on" if report.addon_used and not args.dry_run else "")
     )
+    if report.partly_booked:
+        print(f"{report.partly_booked} lines a person started to book were left alone")
     if report.foreign_currency:
         print(
             f"{report.foreign_currency} lines left for Odoo: currencies differ "

@@ -44,6 +44,10 @@ class MatchConfig:
     amount_tolerance: Decimal = Decimal("0.01")  # "exact amount" means within this
     writeoff_max: Decimal = Decimal("50")  # largest difference offered as a write-off
     writeoff_ratio: Decimal = Decimal("0.02")  # ... and at most this share of the residual
+    # A write-off up to this amount (and writeoff_ratio of the residual) is booked without a
+    # person when it is all that kept a sure match from being automatic; 0 = never. Set it
+    # only where a write-off account exists (the Odoo connector does, from --max-writeoff).
+    auto_writeoff_max: Decimal = Decimal("0")
     date_window_days: int = 60  # paid up to this many days after the due date is "on time"
     partner_min_similarity: int = 75  # below this a name is not the partner at all
     partner_full_similarity: int = 90  # from this similarity the partner gets full points

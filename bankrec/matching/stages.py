@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Protocol
 
+from bankrec.matching.amounts import q as quantize
 from bankrec.matching.assign import Assigner, Pick
 from bankrec.matching.candidates import Evidence, gather, score_all
 from bankrec.matching.config import MatchConfig
@@ -288,19 +289,35 @@ def _from_pick(tx: Transaction, pick: Pick, cfg: MatchConfig) -> Decision:
             tx.id, Status.UNMATCHED, confidence, reasons=(reason,), alternatives=alternatives,
         )  # fmt: skip
     reasons = list(best.reasons)
+    confidence = best.confidence
+    review = best.review
+    tolerated = writeoff_within_tolerance(tx, pick, cfg)
+    if tolerated is not None:
+        points = _amount_points_held_back(cfg)
+        confidence = clamp(confidence + points)
+        reasons.append(
+            f"difference {tolerated:+} {tx.currency} is within the write-off tolerance "
+            f"{cfg.auto_writeoff_max}: the amount counts in full (+{points})"
+        )
+        if confidence >= cfg.auto_threshold:
+            review = ""
+            reasons.append(
+                f"difference {tolerated:+} {tx.currency} written off automatically "
+                f"(within the tolerance {cfg.auto_writeoff_max})"
+            )
     status = Status.RECONCILED
-    if best.confidence < cfg.auto_threshold:
+    if confidence < cfg.auto_threshold:
         status = Status.SUGGESTED
     if pick.tie:
         status = Status.SUGGESTED
         reasons.append(f"not automatic: {pick.tie} (within {cfg.tie_margin})")
-    if best.review:
+    if review:
         status = Status.SUGGESTED
-        reasons.append(f"to confirm: {best.review}")
+        reasons.append(f"to confirm: {review}")
     return Decision(
         tx.id,
         status,
-        best.confidence,
+        confidence,
         allocations=best.allocations,
         party=best.party,
         reasons=tuple(reasons),
@@ -308,3 +325,37 @@ def _from_pick(tx: Transaction, pick: Pick, cfg: MatchConfig) -> Decision:
         booking=Booking.PAYMENT,
         writeoff=best.writeoff,
     )
+
+
+_WRITEOFF_REVIEW = "difference "  # how scoring.score_item words a write-off to confirm
+
+
+def writeoff_within_tolerance(tx: Transaction, pick: Pick, cfg: MatchConfig) -> Decimal | None:
+    """The write-off difference the tolerance rule accepts for this pick, else ``None``.
+
+    The one place the rule lives (the Odoo connector gets it through ``MatchConfig``; an
+    add-on calling the matcher gets the same): a fee deducted by the payer's bank is
+    booked without a person when the write-off difference is the *only* reason the match
+    was held for review -- no tie with another candidate, no other doubt -- and the
+    difference is within ``auto_writeoff_max`` (0 = never) and within ``writeoff_ratio``
+    of the residual it settles. The caller still requires the confidence to reach
+    ``auto_threshold``. The difference is signed as paid minus open (``-5.66``: short).
+    """
+    best = pick.best
+    if best is None or pick.tie or cfg.auto_writeoff_max <= 0:
+        return None
+    if not best.review.startswith(_WRITEOFF_REVIEW) or len(best.allocations) != 1:
+        return None
+    settled = best.allocations[0].amount
+    difference = abs(tx.amount) - settled
+    limit = min(cfg.auto_writeoff_max, quantize(settled * cfg.writeoff_ratio, tx.currency))
+    if difference == 0 or abs(difference) > limit:
+        return None
+    return difference
+
+
+def _amount_points_held_back(cfg: MatchConfig) -> int:
+    """What scoring withholds from an amount that needs a write-off "to confirm" (it gives
+    half the amount weight): once the tolerance accepts the difference there is nothing
+    left to confirm, so the amount counts as settling the item, as an exact one does."""
+    return cfg.weights.amount - cfg.weights.amount // 2

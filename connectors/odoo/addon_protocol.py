@@ -20,6 +20,8 @@ ADDON_MODULE = "account_bank_reconcile_api"
 ADDON_MODEL = "account.bank.statement.line"
 ADDON_APPLY = "bankrec_apply"  # batched, value-returning write-back
 ADDON_UNDO = "bankrec_undo"  # value-returning undo of statement lines
+ADDON_LOCK = "bankrec_lock"  # take / refresh a bank journal's lock (one sync at a time)
+ADDON_UNLOCK = "bankrec_unlock"  # release it (only the holder's own)
 PROTOCOL_VERSION = 1  # of the instruction format below; the add-on checks it per line
 
 

@@ -6,7 +6,9 @@ per line, so the writer chooses one at construction and never asks again:
 * :class:`RpcExecutor` -- per line, ONE ``account.move.write`` rewriting the suspense line
   (atomic on the server: the entry balances within that write or nothing changes), then one
   ``account.move.line.reconcile`` per invoice journal item; a failed reconcile undoes the
-  line (``action_undo_reconciliation``) so it is back to bank + suspense.
+  line (``action_undo_reconciliation``) so it is back to bank + suspense -- but only when
+  what is on the line is still this run's rewrite: an undo removes every reconciliation of
+  the line, so undoing a line someone else booked meanwhile would destroy their work.
 * :class:`AddonExecutor` -- the whole batch in ONE ``bankrec_apply`` call; the add-on books
   each line in its own savepoint and skips lines whose suspense item changed since planning.
 
@@ -41,6 +43,7 @@ class LineOutcome:
     line_id: int | None = None
     plan: LinePlan | None = None
     foreign_currency: bool = False
+    already_booked: bool = False  # refused because Odoo has the line booked already
 
 
 class Executor(Protocol):
@@ -60,6 +63,7 @@ def settled_without_writing(state: LineState | None, planned: LinePlan | Refusal
             planned.reason,
             state.line_id if state else None,
             foreign_currency=planned.foreign_currency,
+            already_booked=planned.already_booked,
         )
     assert state is not None and planned.skip
     return LineOutcome(planned.transaction_id, "skipped", planned.skip, state.line_id, planned)
@@ -103,20 +107,76 @@ class RpcExecutor:
             return LineOutcome(planned.transaction_id, "error", str(exc), state.line_id, planned)
         if self.hook:
             self.hook("rewritten", planned)
+        done: list[int] = []  # counterpart items this run reconciled so far
         try:
-            self._reconcile(planned, state)
+            self._reconcile(planned, state, done)
         except ConnectorError as exc:
-            message = f"reconcile failed ({exc}); the line was undone"
-            try:
-                self.undo([state.line_id])
-            except ConnectorError as undo_exc:
-                message = f"reconcile failed ({exc}) and undo failed too ({undo_exc})"
-            return LineOutcome(planned.transaction_id, "error", message, state.line_id, planned)
+            return LineOutcome(
+                planned.transaction_id,
+                "error",
+                self._undo_own_rewrite(planned, state, done, exc),
+                state.line_id,
+                planned,
+            )
         if self.hook:
             self.hook("done", planned)
         return LineOutcome(planned.transaction_id, planned.done_action, "", state.line_id, planned)
 
-    def _reconcile(self, planned: LinePlan, state: LineState) -> None:
+    def _undo_own_rewrite(
+        self, planned: LinePlan, state: LineState, done: Sequence[int], exc: ConnectorError
+    ) -> str:
+        """After a failed reconcile: undo the line if it still holds exactly this run's
+        rewrite (and no reconciliation but ours); otherwise leave it. Returns the message."""
+        try:
+            ours = self._holds_own_rewrite(planned, state, done)
+        except ConnectorError as read_exc:
+            return (
+                f"reconcile failed ({exc}); the line could not be re-read ({read_exc}) and "
+                "was left as is: check it in Odoo"
+            )
+        if not ours:
+            return (
+                f"reconcile failed ({exc}); the line was changed by someone else meanwhile "
+                "and was left as is (not undone: that booking is not this run's)"
+            )
+        try:
+            self.undo([state.line_id])
+        except ConnectorError as undo_exc:
+            return f"reconcile failed ({exc}) and undo failed too ({undo_exc})"
+        return f"reconcile failed ({exc}); the line was undone"
+
+    def _holds_own_rewrite(self, planned: LinePlan, state: LineState, done: Sequence[int]) -> bool:
+        """Whether the line still holds this run's rewrite: the former suspense item carries
+        the account and label this run wrote into it, and no item of the entry is
+        reconciled with anything unless this run reconciled it.
+
+        Amounts and extra items are not compared: Odoo may add a line of its own to the
+        rewrite (a tax, say), which the undo must clear as well. What must never be undone
+        is a reconciliation another run or a person made.
+        """
+        assert state.liquidity is not None and state.suspense is not None
+        rows = self.t.execute_kw(
+            "account.move.line",
+            "search_read",
+            [[("move_id", "=", state.move_id)]],
+            {"fields": ["account_id", "name", "matched_debit_ids", "matched_credit_ids"]},
+        )
+        first = planned.counterparts[0]
+        rewritten = next((r for r in rows if r["id"] == state.suspense.id), None)
+        if (
+            rewritten is None
+            or rewritten["account_id"][0] != first.account_id
+            or (rewritten["name"] or "") != first.name
+        ):
+            return False
+        return all(
+            r["id"] in done or not (r["matched_debit_ids"] or r["matched_credit_ids"])
+            for r in rows
+            if r["id"] != state.liquidity.id
+        )
+
+    def _reconcile(self, planned: LinePlan, state: LineState, done: list[int]) -> None:
+        """Reconcile the rewritten counterparts; ``done`` collects those reconciled."""
         pairs = planned.reconciles
         if not pairs and planned.booking is not Booking.TRANSFER:
             return
@@ -126,6 +186,7 @@ class RpcExecutor:
                 self.t.execute_kw(
                     "account.move.line", "reconcile", [[state.suspense.id, invoice_line]]
                 )
+                done.append(state.suspense.id)
             if planned.booking is Booking.TRANSFER:
                 self._pair_transfer(planned, state.suspense.id, state)
             return
@@ -150,6 +211,7 @@ class RpcExecutor:
                 raise ConnectorError(f"journal item {line_id} does not match the plan")
         for index, invoice_line in pairs:
             self.t.execute_kw("account.move.line", "reconcile", [[ids[index], invoice_line]])
+            done.append(ids[index])
         if planned.booking is Booking.TRANSFER:
             self._pair_transfer(planned, ids[0], state)
 

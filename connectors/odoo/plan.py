@@ -177,6 +177,7 @@ class Refusal:
     transaction_id: str
     reason: str
     foreign_currency: bool = False  # refused because currencies differ
+    already_booked: bool = False  # the line is booked in Odoo already (otherwise than planned)
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,4 +348,8 @@ def _already_done(decision: Decision, state: LineState) -> LinePlan | Refusal:
         return LinePlan(
             tid, state.line_id, state.move_id, Booking.PAYMENT, (), skip="already reconciled"
         )
-    return Refusal(tid, f"statement line {state.line_id} is already reconciled in Odoo; left as is")
+    return Refusal(
+        tid,
+        f"statement line {state.line_id} is already reconciled in Odoo; left as is",
+        already_booked=True,
+    )

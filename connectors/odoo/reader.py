@@ -98,6 +98,7 @@ class BankJournal:
     suspense_account_id: int | None
     company_id: int
     foreign: bool  # journal currency differs from the company currency
+    company_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +153,8 @@ class Currencies:
 
 
 def read_bank_journals(transport: OdooTransport, currencies: Currencies) -> list[BankJournal]:
-    """All bank journals (two calls: journals, then the companies' currencies)."""
+    """All bank journals the user can see (two calls: journals, then the companies' names and
+    currencies)."""
     rows = transport.execute_kw(
         "account.journal",
         "search_read",
@@ -170,9 +172,10 @@ def read_bank_journals(transport: OdooTransport, currencies: Currencies) -> list
     )
     company_ids = sorted({cid for r in rows if (cid := _m2o_id(r["company_id"])) is not None})
     companies = transport.execute_kw(
-        "res.company", "read", [company_ids], {"fields": ["currency_id"]}
+        "res.company", "read", [company_ids], {"fields": ["name", "currency_id"]}
     )
     company_currency = {c["id"]: currencies.code(c["currency_id"]) for c in companies}
+    company_name = {c["id"]: _text(c["name"]) for c in companies}
     journals = []
     for r in rows:
         company_id = _m2o_id(r["company_id"]) or 0
@@ -188,19 +191,59 @@ def read_bank_journals(transport: OdooTransport, currencies: Currencies) -> list
                 suspense_account_id=_m2o_id(r["suspense_account_id"]),
                 company_id=company_id,
                 foreign=currency != base,
+                company_name=company_name.get(company_id) or _m2o_name(r["company_id"]),
             )
         )
     return journals
 
 
-def find_journal(transport: OdooTransport, code: str, currencies: Currencies) -> BankJournal:
-    """The bank journal with ``code``; a clear error listing the codes that exist otherwise."""
+def find_journal(
+    transport: OdooTransport,
+    code: str,
+    currencies: Currencies,
+    company: str | int | None = None,
+) -> BankJournal:
+    """The bank journal with ``code`` (in ``company``: its id, or its name in any case).
+
+    Journal codes are unique per company only (Odoo's Belgian demo data has two companies
+    each with a ``BNK1``), so a code found in several companies is refused with the
+    candidates listed rather than guessed: booking on another company's journal would pay
+    that company's invoices with this bank's money. A clear error lists what exists when
+    nothing fits.
+    """
     journals = read_bank_journals(transport, currencies)
-    for journal in journals:
-        if journal.code.upper() == code.upper():
-            return journal
-    known = ", ".join(sorted(j.code for j in journals)) or "none"
-    raise ConnectorError(f"no bank journal with code {code!r} in Odoo (bank journals: {known})")
+    found = [j for j in journals if j.code.upper() == code.upper()]
+    if not found:
+        known = ", ".join(sorted({j.code for j in journals})) or "none"
+        raise ConnectorError(f"no bank journal with code {code!r} in Odoo (bank journals: {known})")
+    if company is not None and str(company).strip():
+        wanted = str(company).strip()
+        chosen = [
+            j
+            for j in found
+            if (wanted.isdigit() and j.company_id == int(wanted))
+            or j.company_name.casefold() == wanted.casefold()
+        ]
+        if not chosen:
+            raise ConnectorError(
+                f"no bank journal with code {code!r} in company {wanted!r} "
+                f"(it exists in: {_companies(found)})"
+            )
+        found = chosen
+    if len(found) > 1:
+        raise ConnectorError(
+            f"journal code {code!r} exists in {len(found)} companies: {_companies(found)}; "
+            "choose one with --company"
+        )
+    return found[0]
+
+
+def _companies(journals: Sequence[BankJournal]) -> str:
+    """``'My Company' (id 1), 'My Belgian Company' (id 2)``, by company id."""
+    return ", ".join(
+        f"{j.company_name!r} (id {j.company_id})"
+        for j in sorted(journals, key=lambda j: (j.company_id, j.id))
+    )
 
 
 def read_open_items(

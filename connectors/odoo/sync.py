@@ -1,13 +1,17 @@
 """``sync()``: read a bank journal's open lines and the open items, match, write back.
 
 Only ``reconciled`` decisions (the matcher is sure) are written; ``suggested`` ones are
-reported for a person. A sync first undoes what a killed earlier run left half-written,
-so running it again, or after a crash, ends in the same state as one clean run.
+reported for a person. A writing sync holds its journal's lock (:mod:`connectors.odoo.lock`)
+from before its first read to its last write, so two syncs never write one journal at once;
+under that lock it first undoes what a killed earlier run left half-written, so running it
+again, or after a crash, ends in the same state as one clean run.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -16,8 +20,10 @@ from bankrec.model import Decision, OpenItem, Status, Transaction
 from connectors.odoo.addon_protocol import ADDON_MODULE, addon_installed
 from connectors.odoo.errors import ConnectorError
 from connectors.odoo.executors import LineOutcome
+from connectors.odoo.lock import LOCK_TTL, JournalLock
 from connectors.odoo.plan import LinePlan, Refusal, WriteConfig, is_writable
 from connectors.odoo.reader import (
+    BankJournal,
     Currencies,
     find_journal,
     read_open_items,
@@ -51,7 +57,15 @@ class PlannedWrite:
 
 @dataclass
 class SyncReport:
-    """What a sync read, decided and wrote. ``errors`` are (transaction id, one line)."""
+    """What a sync read, decided and wrote. ``errors`` are (transaction id, one line).
+
+    Every line read ends in exactly one of ``reconciled`` (written by this run; in a dry run
+    ``planned``), ``already_booked`` (open when read, but found booked when its write was
+    planned or sent: by an earlier run whose last batch landed late, a concurrent run or a
+    person; of those, ``skipped`` with exactly the decision's invoices, the others refused
+    with the reason) and ``left`` (still open in Odoo: suggestions, unmatched, refused,
+    errors). ``partly_booked`` lines were never read: a person started them.
+    """
 
     read: int = 0
     items: int = 0
@@ -59,10 +73,14 @@ class SyncReport:
     reconciled: int = 0
     suggested: int = 0
     left: int = 0
+    already_booked: int = 0
     skipped: int = 0
     refused: int = 0
     recovered: int = 0
     partly_booked: int = 0
+    half_written: int = 0  # found but not undone: run without the journal lock
+    locked: bool = False  # the run held its journal's lock
+    lock_note: str = ""  # e.g. whose stale lock was taken over
     errors: list[tuple[str, str]] = field(default_factory=list)
     refusals: list[tuple[str, str]] = field(default_factory=list)
     planned: list[PlannedWrite] = field(default_factory=list)
@@ -88,6 +106,9 @@ def sync(
     progress: Progress | None = None,
     hook: Callable[[str, LinePlan], None] | None = None,
     use_addon: bool | None = None,
+    company: str | int | None = None,
+    lock: bool = True,
+    lock_ttl: float = LOCK_TTL,
 ) -> SyncReport:
     """Match the journal's unreconciled lines with Odoo's open items and write back the sure ones.
 
@@ -96,21 +117,74 @@ def sync(
     ``use_addon``: write through the bankrec add-on's batched server method (one call per
     batch of lines, each line atomic on the server) when it is installed (``None``, the
     default, asks Odoo), always (``True``: refused when absent) or never (``False``).
+    ``company`` (id or name) picks the journal when its code exists in several companies.
+    ``lock``: hold the journal's lock while writing (see :mod:`connectors.odoo.lock`;
+    :class:`~connectors.odoo.lock.JournalLockError` when another run holds it); without
+    it, half-written lines are only counted, never undone, since they may be another run's
+    work in progress. A dry run writes nothing and takes no lock.
     """
-    config = config or SyncConfig()
+    config = with_writeoff_tolerance(config or SyncConfig())
     report = SyncReport(dry_run=dry_run)
     calls_before = client.call_count
     currencies = Currencies(client)
-    journal = find_journal(client, journal_code, currencies)
-    installed = use_addon is not False and addon_installed(client)
+    journal = find_journal(client, journal_code, currencies, company)
+    # Whether the add-on is present decides the kind of lock, whatever writes the lines:
+    # a --no-addon run must see the lock of a run writing through the add-on, and back.
+    locking = lock and not dry_run
+    present = (use_addon is not False or locking) and addon_installed(client)
+    installed = use_addon is not False and present
     if use_addon and not installed:
         raise ConnectorError(
             f"the {ADDON_MODULE} add-on is not installed on this Odoo (asked to use it)"
         )
     report.addon_used = installed
     writer = OdooWriter(client, journal, currencies, config.write, addon=installed, hook=hook)
+    journal_lock = JournalLock(client, journal, addon=present, ttl=lock_ttl) if locking else None
+    with journal_lock or nullcontext():
+        if journal_lock is not None:
+            report.locked, report.lock_note = True, journal_lock.note
+        _sync_journal(
+            client, journal, currencies, writer, rules, config, report, progress, journal_lock
+        )
+    report.rpc_calls = client.call_count - calls_before
+    return report
+
+
+def with_writeoff_tolerance(config: SyncConfig) -> SyncConfig:
+    """The matcher books a small difference by itself only where it can be booked: with a
+    write-off account, up to the write-off limit (a stricter ``auto_writeoff_max`` of the
+    match settings wins); without an account, never (it would be refused when planned)."""
+    write, match_config = config.write, config.match
+    auto = Decimal(0)
+    if write.writeoff_account:
+        auto = write.max_writeoff
+        if match_config.auto_writeoff_max > 0:
+            auto = min(auto, match_config.auto_writeoff_max)
+    if auto == match_config.auto_writeoff_max:
+        return config
+    return dataclasses.replace(
+        config, match=dataclasses.replace(match_config, auto_writeoff_max=auto)
+    )
+
+
+def _sync_journal(
+    client: OdooTransport,
+    journal: BankJournal,
+    currencies: Currencies,
+    writer: OdooWriter,
+    rules: object | None,
+    config: SyncConfig,
+    report: SyncReport,
+    progress: Progress | None,
+    journal_lock: JournalLock | None,
+) -> None:
+    """Recover, read, match, write (under the journal's lock when there is one)."""
+    dry_run = report.dry_run
     if not dry_run:
-        report.recovered = len(writer.recover())
+        if journal_lock is not None:
+            report.recovered = len(writer.recover())
+        else:
+            report.half_written = len(writer.half_written())
 
     def tick(phase: str, total: int | None = None) -> Callable[[int], None] | None:
         if progress is None:
@@ -159,7 +233,11 @@ def sync(
                 _dry(report, planned, by_id, numbers)
     else:
         outcomes = writer.write_decisions(
-            writable, refs, item_signs=signs, progress=tick("writing", len(writable))
+            writable,
+            refs,
+            item_signs=signs,
+            progress=tick("writing", len(writable)),
+            before_batch=journal_lock.refresh if journal_lock is not None else None,
         )
         report.outcomes = outcomes
         for o in outcomes:
@@ -167,16 +245,16 @@ def sync(
                 report.reconciled += 1
             elif o.action == "skipped":
                 report.skipped += 1
+                report.already_booked += 1
             elif o.action == "refused":
                 report.refused += 1
                 report.refusals.append((o.transaction_id, o.message))
                 report.foreign_currency += o.foreign_currency
+                report.already_booked += o.already_booked
             else:
                 report.errors.append((o.transaction_id, o.message))
-    done = report.reconciled + (len(report.planned) if dry_run else 0)
-    report.left = len(transactions) - done
-    report.rpc_calls = client.call_count - calls_before
-    return report
+    done = report.reconciled + len(report.planned)
+    report.left = len(transactions) - done - report.already_booked
 
 
 def _delta(cb: Callable[[int], None] | None) -> Callable[[int], None] | None:
@@ -202,9 +280,11 @@ def _dry(
         report.refused += 1
         report.refusals.append((planned.transaction_id, planned.reason))
         report.foreign_currency += planned.foreign_currency
+        report.already_booked += planned.already_booked
         return
     if planned.skip:
         report.skipped += 1
+        report.already_booked += 1
         return
     tx = by_id[planned.transaction_id]
     report.planned.append(
@@ -224,11 +304,14 @@ def _dry(
 
 
 def open_items_and_lines(
-    client: OdooTransport, journal_code: str, page_size: int = 5000
+    client: OdooTransport,
+    journal_code: str,
+    page_size: int = 5000,
+    company: str | int | None = None,
 ) -> tuple[Sequence[Transaction], Sequence[OpenItem]]:
     """Just the reads of a sync (for ``bankrec match`` against a live Odoo, and tests)."""
     currencies = Currencies(client)
-    journal = find_journal(client, journal_code, currencies)
+    journal = find_journal(client, journal_code, currencies, company)
     transactions, _refs, _partly = read_statement_lines(
         client, journal, currencies, page_size=page_size
     )

@@ -8,7 +8,9 @@ base class adds what both protocols need:
   a write is not, because the server may have committed it before the connection broke);
 * server faults become one-line :mod:`connectors.odoo.errors` exceptions, never tracebacks;
 * every call is counted per ``model.method`` (the benchmark reports these figures);
-* the password / API key is held privately and never appears in ``repr`` or messages.
+* the password / API key is held privately and never appears in ``repr`` or messages, nor
+  does a password written into the URL (``http://user:pw@host``): messages name the server
+  by :attr:`OdooTransport.safe_url` and every error text is scrubbed on its way out.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from connectors.odoo.errors import (
     ConnectorError,
@@ -32,6 +34,8 @@ from connectors.odoo.errors import (
     OdooMissingModuleError,
     OdooServerError,
     OdooUserError,
+    redact,
+    redact_url,
 )
 
 # Methods that only read: repeating them after a network fault is harmless.
@@ -106,7 +110,8 @@ class OdooTransport(ABC):
         backoff: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.url = url.rstrip("/")
+        self.url = url.rstrip("/")  # used to connect; may carry user:password@ for a proxy
+        self.safe_url = redact_url(self.url)  # the only form of the URL any message shows
         self.db = db
         self.login = login
         self.__password = password
@@ -117,11 +122,19 @@ class OdooTransport(ABC):
         self.uid: int | None = None
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(url={self.url!r}, db={self.db!r}, login={self.login!r})"
+        return f"{type(self).__name__}(url={self.safe_url!r}, db={self.db!r}, login={self.login!r})"
 
     @property
     def _password(self) -> str:
         return self.__password
+
+    def scrub(self, text: str) -> str:
+        """``text`` without the password, API key or a URL's password (for any message)."""
+        secrets = [self.__password]
+        password_in_url = urlsplit(self.url).password
+        if password_in_url:
+            secrets += [password_in_url, unquote(password_in_url)]
+        return redact(text, secrets)
 
     @property
     def call_count(self) -> int:
@@ -157,28 +170,38 @@ class OdooTransport(ABC):
             self.calls[key] += 1
             try:
                 return fn()
-            except ConnectorError:
-                raise
+            except ConnectorError as exc:
+                raise self._scrubbed(exc) from None
             except _NETWORK_ERRORS as exc:
                 if attempt + 1 < attempts:
                     self._sleep(self.backoff * 2**attempt)
                     continue
                 if method in READ_METHODS or method == "login":
-                    raise OdooConnectionError(
-                        f"cannot reach Odoo at {self.url} ({_one_line(str(exc))}) "
-                        f"after {attempts} attempts"
+                    raise self._scrubbed(
+                        OdooConnectionError(
+                            f"cannot reach Odoo at {self.safe_url} ({_one_line(str(exc))}) "
+                            f"after {attempts} attempts"
+                        )
                     ) from None
-                raise OdooConnectionError(
-                    f"connection to Odoo at {self.url} broke during {key} "
-                    f"({_one_line(str(exc))}); the change may or may not be saved: "
-                    "run the sync again, it skips what is already done"
+                raise self._scrubbed(
+                    OdooConnectionError(
+                        f"connection to Odoo at {self.safe_url} broke during {key} "
+                        f"({_one_line(str(exc))}); the change may or may not be saved: "
+                        "run the sync again, it skips what is already done"
+                    )
                 ) from None
             except Exception as exc:
                 mapped = self._map_error(exc, model, method)
                 if mapped is None:
                     return None
-                raise mapped from None
+                raise self._scrubbed(mapped) from None
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _scrubbed(self, error: ConnectorError) -> ConnectorError:
+        """The same error with a scrubbed message (library texts may quote the URL)."""
+        text = str(error)
+        clean = self.scrub(text)
+        return error if clean == text else type(error)(clean)
 
     @abstractmethod
     def _login(self) -> int | bool:
@@ -261,7 +284,8 @@ class XmlRpcTransport(OdooTransport):
             return classify_fault(kind, text, model)
         if isinstance(exc, xmlrpc.client.ProtocolError):
             return OdooConnectionError(
-                f"Odoo at {self.url} answered HTTP {exc.errcode} {exc.errmsg} to {model}.{method}"
+                f"Odoo at {self.safe_url} answered HTTP {exc.errcode} {exc.errmsg} "
+                f"to {model}.{method}"
             )
         return OdooServerError(f"unexpected answer from Odoo for {model}.{method}: {exc}")
 
@@ -287,7 +311,7 @@ class JsonRpcTransport(OdooTransport):
             )
         except Exception as exc:  # odoorpc asks the server its version on construction
             raise OdooConnectionError(
-                f"cannot reach Odoo at {self.url} ({_one_line(str(exc))})"
+                self.scrub(f"cannot reach Odoo at {self.safe_url} ({_one_line(str(exc))})")
             ) from None
 
     def _login(self) -> int | bool:

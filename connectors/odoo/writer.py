@@ -57,7 +57,21 @@ class OdooWriter:
 
     # ------------------------------------------------------------------ recovery / undo
     def recover(self) -> list[int]:
-        """Undo lines a killed run left half-written (rewritten, not reconciled)."""
+        """Undo lines a killed run left half-written (rewritten, not reconciled).
+
+        Only safe while holding the journal's lock (:mod:`connectors.odoo.lock`): a line
+        another run is writing right now looks exactly like a half-written one, between its
+        rewrite and its reconcile. :func:`connectors.odoo.sync.sync` calls this under the
+        lock and only counts them (:meth:`half_written`) when run without one.
+        """
+        line_ids = self.half_written()
+        if line_ids:
+            self.undo(line_ids)
+        return line_ids
+
+    def half_written(self) -> list[int]:
+        """Statement lines whose bankrec counterpart is left unreconciled on a
+        receivable/payable account: rewritten by a run that never reconciled them."""
         rows = self.t.execute_kw(
             "account.move.line",
             "search_read",
@@ -72,10 +86,7 @@ class OdooWriter:
             ],
             {"fields": ["statement_line_id"]},
         )
-        line_ids = sorted({r["statement_line_id"][0] for r in rows if r["statement_line_id"]})
-        if line_ids:
-            self.undo(line_ids)
-        return line_ids
+        return sorted({r["statement_line_id"][0] for r in rows if r["statement_line_id"]})
 
     def undo(self, line_ids: Sequence[int]) -> None:
         """Undo the reconciliation of statement lines: invoices back to their state before,
@@ -119,11 +130,18 @@ class OdooWriter:
         *,
         item_signs: Mapping[str, int] | None = None,
         progress: Callable[[int], None] | None = None,
+        before_batch: Callable[[], None] | None = None,
     ) -> list[LineOutcome]:
-        """Plan and write every decision, in batches; one outcome each, failures included."""
+        """Plan and write every decision, in batches; one outcome each, failures included.
+
+        ``before_batch`` runs before each batch is planned (the sync refreshes its journal
+        lock there, and stops when it was lost).
+        """
         outcomes: list[LineOutcome] = []
         for start in range(0, len(decisions), BATCH):
             batch = decisions[start : start + BATCH]
+            if before_batch:
+                before_batch()
             planned_batch = self.plan_decisions(batch, refs, item_signs=item_signs)
             outcomes.extend(self.executor.execute_batch(planned_batch))
             if progress:

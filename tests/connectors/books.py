@@ -4,17 +4,65 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import threading
 from decimal import Decimal
 from typing import Any
 
 from bankrec.model import Transaction
+from connectors.odoo.errors import ConnectorError
 from connectors.odoo.reader import Currencies, find_journal
 from connectors.odoo.statement_import import StatementImporter
+from connectors.odoo.sync import SyncReport, sync
 from connectors.odoo.transport import OdooTransport
 from connectors.odoo.writer import OdooWriter
 from tests.odoo_server import LocalOdoo
 
 _codes = itertools.count(1)
+# the first words of partner names: no two partners of a seeded journal share one, so the
+# matcher never takes one for another
+PLANTS = [
+    "Ahorn",
+    "Birke",
+    "Distel",
+    "Eibe",
+    "Farn",
+    "Ginster",
+    "Hasel",
+    "Iris",
+    "Jasmin",
+    "Kiefer",
+    "Linde",
+    "Mohn",
+    "Nessel",
+    "Orchidee",
+    "Pappel",
+    "Quitte",
+    "Rose",
+    "Salbei",
+    "Tanne",
+    "Ulme",
+    "Veilchen",
+    "Weide",
+    "Ysop",
+    "Zeder",
+    "Akazie",
+    "Buche",
+    "Efeu",
+    "Flieder",
+    "Holunder",
+    "Kastanie",
+    "Lavendel",
+    "Magnolie",
+    "Narzisse",
+    "Oleander",
+    "Primel",
+    "Rittersporn",
+    "Schilf",
+    "Thymian",
+    "Wacholder",
+    "Zypresse",
+]
+TRADES = ("Bau AG", "Druckerei GmbH", "Transporte KG", "Beratung SA", "Software Oy")
 
 
 class Books:
@@ -60,6 +108,58 @@ class Books:
         name = self.t.execute_kw("account.move", "read", [[move]], {"fields": ["name"]})[0]["name"]
         return move, name
 
+    def invoices(self, specs: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        """Several customer invoices (partner, amount) posted in three calls, in order."""
+        vals = [
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner,
+                "invoice_date": "2026-11-01",
+                "invoice_line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "service",
+                            "quantity": 1,
+                            "price_unit": float(amount),
+                            "tax_ids": [(6, 0, [])],
+                        },
+                    )
+                ],
+            }
+            for partner, amount in specs
+        ]
+        moves: list[int] = self.t.execute_kw("account.move", "create", [vals])
+        self.t.execute_kw("account.move", "action_post", [moves])
+        rows = self.t.execute_kw("account.move", "read", [moves], {"fields": ["name"]})
+        names = {r["id"]: r["name"] for r in rows}
+        return [(m, names[m]) for m in moves]
+
+    def payments(self, prefix: str, lines: int, invoices: int) -> list[int]:
+        """``lines`` statement lines paying ``invoices`` invoices exactly (the first
+        ``invoices - lines`` lines pay two invoices of their partner, the others one), each
+        line naming its invoices and its partner; returns the invoice ids."""
+        assert lines <= invoices <= 2 * lines
+        names = [f"{PLANTS[k]} {TRADES[k % len(TRADES)]}" for k in range(lines)]
+        base = 300 + 1000 * int(self.code[2:])  # amounts of no other Books of the session
+        owed = [
+            [f"{base + 17 * k}.{k % 100:02d}"]
+            + ([f"{base // 3 + 13 * k}.25"] if k < invoices - lines else [])
+            for k in range(lines)
+        ]
+        partners = [self.partner(name) for name in names]
+        made = self.invoices(
+            [(p, a) for p, amounts in zip(partners, owed, strict=True) for a in amounts]
+        )
+        txs, moves = [], iter(made)
+        for k, (name, amounts) in enumerate(zip(names, owed, strict=True)):
+            numbers = " ".join(next(moves)[1] for _a in amounts)
+            total = sum((Decimal(a) for a in amounts), Decimal(0))
+            txs.append(self.tx(f"{prefix}{k}", str(total), f"Zahlung {numbers}", name.upper()))
+        self.importer().import_transactions(txs)
+        return [m for m, _n in made]
+
     def states(self, moves: list[int]) -> list[tuple[str, float]]:
         rows = self.t.execute_kw(
             "account.move", "read", [moves], {"fields": ["payment_state", "amount_residual"]}
@@ -98,3 +198,27 @@ class Books:
 
     def importer(self) -> StatementImporter:
         return StatementImporter(self.t, find_journal(self.t, self.code, Currencies(self.t)))
+
+
+def race(server: LocalOdoo, code: str, *, use_addon: bool) -> list[SyncReport | ConnectorError]:
+    """Two syncs of journal ``code`` started at the same instant, each with its own
+    connection (two threads, as two people or two cron jobs would); their reports, or the
+    error each raised, in no particular order."""
+    barrier = threading.Barrier(2)
+    results: list[SyncReport | ConnectorError] = []
+
+    def run() -> None:
+        transport = server.transport()
+        barrier.wait(timeout=60)
+        try:
+            results.append(sync(transport, code, use_addon=use_addon))
+        except ConnectorError as exc:
+            results.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=600)
+    assert len(results) == 2, "a sync of the race did not finish"
+    return results

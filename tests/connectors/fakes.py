@@ -14,8 +14,8 @@ Handler = Callable[[str, str, list[Any], dict[str, Any]], Any]
 class FakeTransport(OdooTransport):
     """Answers calls with ``handler(model, method, args, kwargs)`` and records them."""
 
-    def __init__(self, handler: Handler, **kw: Any) -> None:
-        super().__init__("http://fake", "db", "user", "s3cret-pass", **kw)
+    def __init__(self, handler: Handler, *, url: str = "http://fake", **kw: Any) -> None:
+        super().__init__(url, "db", "user", "s3cret-pass", **kw)
         self.handler = handler
         self.log: list[tuple[str, str, list[Any], dict[str, Any]]] = []
 

@@ -16,9 +16,10 @@ import pytest
 from bankrec.cli.main import main
 from bankrec.model import Allocation, Booking, Decision, Status
 from connectors.odoo.errors import ConnectorError
+from connectors.odoo.lock import JournalLockError
 from connectors.odoo.reader import read_statement_lines
-from connectors.odoo.sync import sync
-from tests.connectors.books import Books
+from connectors.odoo.sync import SyncReport, sync
+from tests.connectors.books import Books, race
 from tests.odoo_server import LocalOdoo, ModuleTestResult
 
 pytestmark = pytest.mark.odoo
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.odoo
 def test_the_addons_own_odoo_tests_pass(odoo_addon: tuple[LocalOdoo, ModuleTestResult]) -> None:
     _server, result = odoo_addon
     assert result.total is not None, "Odoo printed no test result line; see the server log"
-    assert result.total >= 10
+    assert result.total >= 17  # bankrec_apply/undo (11) and the journal lock (6)
     assert (result.failed, result.errors) == (0, 0), result.log[-4000:]
 
 
@@ -140,3 +141,44 @@ def test_the_cli_sync_says_it_wrote_through_the_addon(
     assert books.states([move]) == [("paid", 0.0)]
     assert main(["odoo", "sync", "--no-addon", *conn]) == 0  # nothing left to write either way
     assert "reconciled 0" in capsys.readouterr().out
+
+
+def test_two_syncs_at_once_through_the_addon_are_serialised(
+    odoo_addon: tuple[LocalOdoo, ModuleTestResult],
+) -> None:
+    """The add-on's bankrec_lock decides in PostgreSQL which of two racing syncs writes."""
+    server, _ = odoo_addon
+    books = Books(server)
+    moves = books.payments("Q", lines=40, invoices=50)
+    before = books.partials()
+    reports = race(server, books.code, use_addon=True)
+    refused = [r for r in reports if isinstance(r, ConnectorError)]
+    done = [r for r in reports if isinstance(r, SyncReport)]
+    assert len(refused) == 1 and len(done) == 1, reports
+    assert str(refused[0]).startswith(
+        f"journal {books.code} is being synced by another run (admin@"
+    )
+    (report,) = done
+    assert report.locked and report.addon_used
+    assert (report.read, report.reconciled, report.already_booked, report.left) == (40, 40, 0, 0)
+    assert report.errors == []
+    assert books.partials() - before == 50  # every invoice reconciled exactly once
+    assert books.states(moves) == [("paid", 0.0)] * 50
+    assert all(ln["is_reconciled"] for ln in books.lines())
+    assert not books.t.execute_kw("bankrec.journal.lock", "search_count", [[]])  # released
+    # the lock is the add-on's: no system parameter was needed
+    assert not books.t.execute_kw(
+        "ir.config_parameter", "search_count", [[("key", "=like", "bankrec.lock.journal.%")]]
+    )
+    # a run writing over plain RPC (--no-addon) still takes the add-on's lock, so it cannot
+    # slip past a run writing through the add-on
+    held = books.t.execute_kw(
+        "account.bank.statement.line", "bankrec_lock", [books.journal_id, "cron job", 600]
+    )
+    assert held["locked"]
+    with pytest.raises(JournalLockError, match=r"another run \(cron job, since"):
+        sync(books.t, books.code, use_addon=False)
+    books.t.execute_kw(
+        "account.bank.statement.line", "bankrec_unlock", [books.journal_id, "cron job"]
+    )
+    assert sync(books.t, books.code, use_addon=False).locked

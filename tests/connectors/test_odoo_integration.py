@@ -1,4 +1,5 @@
-"""Against a REAL Odoo 17 Community server: import, sync, undo, re-run, crash, write-off.
+"""Against a REAL Odoo 17 Community server: import, sync, undo, re-run, crash, write-off,
+two companies, two syncs at once.
 
 One database per test session (``-i account`` with demo data, about 45 s), served by
 ``odoo-bin`` on a free port of 127.0.0.1 and dropped at the end. The kit is found through
@@ -19,11 +20,12 @@ import pytest
 from bankrec.cli.main import main
 from bankrec.model import Allocation, Booking, Decision, Status
 from bankrec.statements.canonical import write_statement_csv
+from connectors.odoo.errors import ConnectorError
 from connectors.odoo.plan import LinePlan, WriteConfig
 from connectors.odoo.reader import read_statement_lines
-from connectors.odoo.sync import SyncConfig, sync
+from connectors.odoo.sync import SyncConfig, SyncReport, sync
 from connectors.odoo.writer import OdooWriter
-from tests.connectors.books import Books
+from tests.connectors.books import Books, race
 from tests.odoo_server import LocalOdoo
 
 pytestmark = pytest.mark.odoo
@@ -191,8 +193,21 @@ def test_a_sync_killed_halfway_and_run_again_ends_like_one_clean_run(odoo: Local
                 sync(books.t, books.code, hook=hook)
             half = books.states([i for i, _ in invoices])
             assert [s for s, _ in half].count("paid") == crash_at - 1
-            report = sync(books.t, books.code)
-            assert report.recovered == 1 and report.reconciled == 7 - crash_at
+            # The killed run's last write lands late (the server finishes a call whose
+            # client died): the last line gets booked after the re-run has read it open.
+            late: list[str] = []
+
+            def book_the_last_line_late(phase: str, n: int, total: int | None) -> None:
+                if phase == "reading open items" and not late:
+                    late.append(_book(books, "K5", invoices[5][0], f"{100 + 11 * 5}.25"))
+
+            report = sync(books.t, books.code, progress=book_the_last_line_late)
+            assert late == ["reconciled"]
+            # the crashed line and the three after it were read; the line booked meanwhile
+            # is reported as already booked, not as left open
+            assert (report.read, report.recovered, report.reconciled) == (7 - crash_at, 1, 3)
+            assert (report.already_booked, report.skipped, report.left) == (1, 1, 0)
+            assert report.errors == [] and report.refusals == []
         else:
             assert sync(books.t, books.code).reconciled == 6
         assert all(ln["is_reconciled"] for ln in books.lines())
@@ -204,6 +219,21 @@ def test_a_sync_killed_halfway_and_run_again_ends_like_one_clean_run(odoo: Local
     assert crashed_books.partials() - before == 6  # each invoice reconciled exactly once
     clean = run(Books(odoo), "Fjord Seafood AS", crash_at=None)
     assert crashed == clean == [("paid", 0.0)] * 6
+
+
+def _book(books: Books, tid: str, invoice: int, amount: str) -> str:
+    """Book one line as someone else would (another writer, no lock): its outcome."""
+    writer = books.writer()
+    _t, refs, _ = read_statement_lines(books.t, writer.journal, writer.currencies)
+    decision = Decision(
+        tid,
+        Status.RECONCILED,
+        95,
+        (Allocation(str(invoice), Decimal(amount)),),
+        booking=Booking.PAYMENT,
+    )
+    (outcome,) = writer.write_decisions([decision], refs, item_signs={str(invoice): 1})
+    return outcome.action
 
 
 def test_fee_lines_are_booked_by_rules_on_the_fee_account(odoo: LocalOdoo) -> None:
@@ -276,3 +306,145 @@ def test_internal_transfer_sides_are_paired_on_the_transfer_account(odoo: LocalO
         (True, 750.0),
         (True, -750.0),
     ]
+
+
+def test_a_journal_code_in_two_companies_needs_the_company(
+    odoo: LocalOdoo,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    books = Books(odoo)
+    home = books.t.execute_kw("res.company", "read", [[1]], {"fields": ["name"]})[0]["name"]
+    other = books.t.execute_kw("res.company", "create", [{"name": "Bankrec Zweigwerk AG"}])
+    books.t.execute_kw("res.users", "write", [[books.t.uid], {"company_ids": [(4, other)]}])
+    books.t.execute_kw(
+        "account.journal",
+        "create",
+        [{"name": "Zweigwerk Bank", "code": books.code, "type": "bank", "company_id": other}],
+    )
+    statement = tmp_path / "statement.csv"
+    with statement.open("w", encoding="utf-8") as out:
+        write_statement_csv([books.tx("M1", "10.00", "deposit", "")], out)
+
+    assert cli(odoo, monkeypatch, "import", str(statement), "--journal", books.code) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"bankrec: error: journal code {books.code!r} exists in 2 companies: {home!r} (id 1), "
+        f"'Bankrec Zweigwerk AG' (id {other}); choose one with --company\n"
+    )
+    assert books.lines() == []  # nothing was imported anywhere
+
+    assert (
+        cli(odoo, monkeypatch, "import", str(statement), "--journal", books.code, "--company", "1")
+        == 0
+    )
+    assert "1 new statement lines" in capsys.readouterr().out
+    assert [ln["ref"] for ln in books.lines()] == ["bankrec:M1"]  # on company 1's journal
+    for company, read in (("bankrec zweigwerk ag", 0), (home, 1)):
+        assert (
+            cli(
+                odoo,
+                monkeypatch,
+                "sync",
+                "--journal",
+                books.code,
+                "--company",
+                company,
+                "--dry-run",
+            )
+            == 0
+        )
+        assert f"read {read} lines" in capsys.readouterr().out
+
+
+def test_two_syncs_at_once_on_one_journal_are_serialised(odoo: LocalOdoo) -> None:
+    """Without the add-on the lock is an ir.config_parameter (admin may write those)."""
+    books = Books(odoo)
+    moves = books.payments("R", lines=40, invoices=50)
+    before = books.partials()
+    reports = race(odoo, books.code, use_addon=False)
+    refused = [r for r in reports if isinstance(r, ConnectorError)]
+    done = [r for r in reports if isinstance(r, SyncReport)]
+    assert len(refused) == 1 and len(done) == 1, reports
+    assert str(refused[0]).startswith(
+        f"journal {books.code} is being synced by another run (admin@"
+    )
+    (report,) = done
+    assert report.locked and not report.addon_used
+    assert (report.read, report.reconciled, report.already_booked, report.left) == (40, 40, 0, 0)
+    assert report.errors == [] and report.recovered == 0
+    assert books.partials() - before == 50  # every invoice reconciled exactly once
+    assert books.states(moves) == [("paid", 0.0)] * 50
+    assert all(ln["is_reconciled"] for ln in books.lines())
+    assert not books.t.execute_kw(  # the lock was released
+        "ir.config_parameter", "search_count", [[("key", "=like", "bankrec.lock.journal.%")]]
+    )
+
+
+def test_a_user_who_may_not_lock_without_the_addon_is_told_how_to_run_safely(
+    odoo: LocalOdoo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    books = Books(odoo)
+    groups = [
+        books.t.execute_kw(
+            "ir.model.data",
+            "search_read",
+            [[("module", "=", module), ("name", "=", name)]],
+            {"fields": ["res_id"]},
+        )[0]["res_id"]
+        for module, name in (("base", "group_user"), ("account", "group_account_user"))
+    ]
+    books.t.execute_kw(
+        "res.users",
+        "create",
+        [
+            {
+                "name": "Anna Buchhaltung",
+                "login": "anna",
+                "password": "anna-pw-17",
+                "groups_id": [(6, 0, groups)],
+            }
+        ],
+    )
+    monkeypatch.setenv("BANKREC_ODOO_PASSWORD", "anna-pw-17")
+    conn = ["--url", odoo.url, "--db", odoo.db, "--user", "anna", "--journal", books.code]
+    assert main(["odoo", "sync", *conn]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "may not write Odoo's system parameters" in err and "--no-lock" in err
+    assert "install the add-on" in err
+    assert main(["odoo", "sync", "--no-lock", *conn]) == 0
+    captured = capsys.readouterr()
+    assert "reconciled 0" in captured.out and "(--no-lock)" in captured.err
+
+
+def test_a_short_payment_within_the_writeoff_tolerance_is_booked(
+    odoo: LocalOdoo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    books = Books(odoo)
+    partner = books.partner("Jungfrau Seilbahnen AG")
+    move, name = books.invoice(partner, "500.00")
+    books.importer().import_transactions(
+        [books.tx("WT1", "494.34", f"Zahlung {name} Jungfrau Seilbahnen", "JUNGFRAU SEILBAHNEN AG")]
+    )
+    conn = ["--journal", books.code, "--writeoff-account", "620000"]
+    assert cli(odoo, monkeypatch, "sync", *conn, "--max-writeoff", "5", "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert "suggested WT1" in out and "0 lines would be written" in out  # 5.66 is over 5
+    assert cli(odoo, monkeypatch, "sync", *conn, "--max-writeoff", "25") == 0
+    out = capsys.readouterr().out
+    assert "reconciled 1," in out and "left 0" in out
+    assert books.states([move]) == [("paid", 0.0)]
+    fee = books.t.execute_kw(
+        "account.move.line",
+        "search_read",
+        [
+            [
+                ("statement_line_id.journal_id", "=", books.journal_id),
+                ("account_id.code", "=", "620000"),
+            ]
+        ],
+        {"fields": ["debit", "name"]},
+    )
+    assert [(f["debit"], f["name"]) for f in fee] == [(5.66, "bankrec: write-off")]

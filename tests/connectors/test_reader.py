@@ -6,13 +6,16 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bankrec.model import ItemKind
+from connectors.odoo.errors import ConnectorError
 from connectors.odoo.reader import (
     BankJournal,
     Currencies,
+    find_journal,
     read_open_items,
     read_statement_lines,
     to_decimal,
@@ -152,3 +155,84 @@ def test_statement_lines_map_to_transactions_and_skip_partly_booked_ones() -> No
     assert txs[0].counterparty == "Acme" and txs[1].counterparty == "Bank Corp"
     assert txs[1].amount == Decimal("-30.00") and txs[1].account == "BNK1"
     assert refs["abc"].line_id == 1 and refs["abc"].move_id == 11
+
+
+def two_companies(model: str, method: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    """Odoo's Belgian demo data: two companies, each with a BNK1 (codes are per company)."""
+    if model == "res.currency":
+        return CURRENCIES
+    if model == "account.journal":
+        return [
+            {
+                "id": 31,
+                "code": "BNK1",
+                "name": "Bank",
+                "currency_id": False,
+                "default_account_id": [41, "Bank"],
+                "suspense_account_id": [43, "Suspense"],
+                "company_id": [2, "My Belgian Company"],
+            },
+            {
+                "id": 6,
+                "code": "BNK1",
+                "name": "Bank",
+                "currency_id": False,
+                "default_account_id": [141, "Bank"],
+                "suspense_account_id": [143, "Suspense"],
+                "company_id": [1, "My Company (San Francisco)"],
+            },
+            {
+                "id": 7,
+                "code": "CSH1",
+                "name": "Cash",
+                "currency_id": False,
+                "default_account_id": [142, "Cash"],
+                "suspense_account_id": [143, "Suspense"],
+                "company_id": [1, "My Company (San Francisco)"],
+            },
+        ]
+    if model == "res.company":
+        assert args[0] == [1, 2]
+        return [
+            {"id": 1, "name": "My Company (San Francisco)", "currency_id": [1, "EUR"]},
+            {"id": 2, "name": "My Belgian Company", "currency_id": [1, "EUR"]},
+        ]
+    raise AssertionError(model)
+
+
+def test_a_journal_code_in_two_companies_is_refused_with_the_candidates() -> None:
+    t = FakeTransport(two_companies)
+    with pytest.raises(ConnectorError) as info:
+        find_journal(t, "BNK1", Currencies(t))
+    assert str(info.value) == (
+        "journal code 'BNK1' exists in 2 companies: 'My Company (San Francisco)' (id 1), "
+        "'My Belgian Company' (id 2); choose one with --company"
+    )
+
+
+@pytest.mark.parametrize(
+    ("company", "journal_id"),
+    [(2, 31), ("2", 31), ("my belgian company", 31), ("My Company (San Francisco)", 6)],
+)
+def test_the_company_picks_the_journal_by_id_or_name(company: str | int, journal_id: int) -> None:
+    t = FakeTransport(two_companies)
+    journal = find_journal(t, "bnk1", Currencies(t), company)
+    assert journal.id == journal_id
+    assert journal.company_id == (2 if journal_id == 31 else 1)
+
+
+def test_a_company_without_that_journal_is_one_clear_line() -> None:
+    t = FakeTransport(two_companies)
+    with pytest.raises(ConnectorError) as info:
+        find_journal(t, "CSH1", Currencies(t), "My Belgian Company")
+    assert str(info.value) == (
+        "no bank journal with code 'CSH1' in company 'My Belgian Company' "
+        "(it exists in: 'My Company (San Francisco)' (id 1))"
+    )
+    with pytest.raises(ConnectorError, match=r"no bank journal with code 'BNK9'.*BNK1, CSH1"):
+        find_journal(t, "BNK9", Currencies(t))
+
+
+def test_a_code_unique_across_companies_needs_no_company() -> None:
+    t = FakeTransport(two_companies)
+    assert find_journal(t, "CSH1", Currencies(t)).id == 7

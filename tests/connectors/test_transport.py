@@ -14,6 +14,7 @@ from connectors.odoo.errors import (
     OdooMissingModuleError,
     OdooServerError,
     OdooUserError,
+    redact_url,
 )
 from connectors.odoo.transport import XmlRpcTransport, classify_fault
 from tests.connectors.fakes import FakeTransport
@@ -118,3 +119,48 @@ def test_calls_are_counted_per_model_and_method() -> None:
     t.execute_kw("res.partner", "read", [[1]])
     assert t.calls["account.move.search_read"] == 2
     assert t.call_count == 4  # the login included
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("http://user:pw@host", "http://user:***@host"),
+        ("https://me:p%40ss:w0rd@odoo.example.com:8069/", "https://me:***@odoo.example.com:8069/"),
+        ("http://user@host", "http://user@host"),
+        ("https://odoo.example.com", "https://odoo.example.com"),
+    ],
+)
+def test_a_password_in_the_url_is_redacted(url: str, shown: str) -> None:
+    assert redact_url(url) == shown
+
+
+def test_an_unreachable_url_with_a_password_is_reported_without_it() -> None:
+    t = XmlRpcTransport(
+        "http://admin:hunter2-secret@127.0.0.1:9", "db", "u", "pw", sleep=lambda s: None
+    )
+    assert "hunter2" not in repr(t) and "admin:***@127.0.0.1:9" in repr(t)
+    with pytest.raises(OdooConnectionError) as info:
+        t.authenticate()
+    message = str(info.value)
+    assert "cannot reach Odoo at http://admin:***@127.0.0.1:9" in message
+    assert "hunter2" not in message
+
+
+def test_library_messages_quoting_the_url_are_scrubbed() -> None:
+    """xmlrpc.client names ``user:pw@host/handler`` (no scheme) in its ProtocolError, and an
+    unexpected error may quote anything: the password must not survive either."""
+    t = XmlRpcTransport("http://admin:hunter2-secret@127.0.0.1:9", "db", "u", "pw")
+    fault = xmlrpc.client.ProtocolError(
+        "admin:hunter2-secret@127.0.0.1:9/xmlrpc/2/object", 401, "Unauthorized", {}
+    )
+    mapped = t._map_error(fault, "account.move", "read")
+    assert mapped is not None and "hunter2" not in str(mapped) and "HTTP 401" in str(mapped)
+
+    def handler(model: str, method: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        raise OdooServerError("proxy said: no route to admin:hunter2-secret@10.0.0.1 (s3cret-pass)")
+
+    fake = FakeTransport(handler, url="http://admin:hunter2-secret@10.0.0.1")
+    with pytest.raises(OdooServerError) as info:
+        fake.execute_kw("res.partner", "read", [[1]])
+    assert "hunter2" not in str(info.value) and "s3cret-pass" not in str(info.value)
+    assert str(info.value) == "proxy said: no route to admin:***@10.0.0.1 (***)"

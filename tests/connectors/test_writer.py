@@ -20,6 +20,7 @@ from connectors.odoo.statement_import import StatementImporter
 from tests.connectors.fakes import FakeTransport
 
 JOURNAL = BankJournal(6, "BNK1", "Bank", "EUR", 41, 43, 1, False)
+UNMATCHED: dict[str, Any] = {"name": "", "matched_debit_ids": [], "matched_credit_ids": []}
 
 
 def tx(i: str, amount: str = "10.00", currency: str = "EUR") -> Transaction:
@@ -98,8 +99,15 @@ def test_failed_reconcile_undoes_the_line_and_reports_one_error() -> None:
             return True
         if method == "search_read":
             return [
-                {"id": 1, "account_id": [41, "Bank"], "amount_currency": 100.0},
-                {"id": 2, "account_id": [6, "Receivable"], "amount_currency": -100.0},
+                {"id": 1, "account_id": [41, "Bank"], "amount_currency": 100.0, **UNMATCHED},
+                {
+                    "id": 2,
+                    "account_id": [6, "Receivable"],
+                    "amount_currency": -100.0,
+                    "name": "bankrec: INV/1",
+                    "matched_debit_ids": [],
+                    "matched_credit_ids": [],
+                },
             ]
         if method == "reconcile":
             raise OdooUserError("Odoo refused the operation on account.move.line: boom")
@@ -141,9 +149,16 @@ def test_rewrite_that_does_not_match_the_plan_is_undone() -> None:
         calls.append(method)
         if method == "search_read":  # Odoo added a line we did not plan (a tax, say)
             return [
-                {"id": 1, "account_id": [41, "Bank"], "amount_currency": 100.0},
-                {"id": 2, "account_id": [6, "Receivable"], "amount_currency": -90.0},
-                {"id": 3, "account_id": [8, "Tax"], "amount_currency": -10.0},
+                {"id": 1, "account_id": [41, "Bank"], "amount_currency": 100.0, **UNMATCHED},
+                {
+                    "id": 2,
+                    "account_id": [6, "Receivable"],
+                    "amount_currency": -90.0,
+                    "name": "bankrec: INV/1",
+                    "matched_debit_ids": [],
+                    "matched_credit_ids": [],
+                },
+                {"id": 3, "account_id": [8, "Tax"], "amount_currency": -10.0, **UNMATCHED},
             ]
         return True if method == "write" else None
 
@@ -151,6 +166,141 @@ def test_rewrite_that_does_not_match_the_plan_is_undone() -> None:
     outcome = w.execute(plan, state)
     assert outcome.action == "error"
     assert "reconcile" not in calls and calls[-1] == "action_undo_reconciliation"
+
+
+def _failing_reconcile(rows: list[dict[str, Any]]) -> tuple[list[Any], Any]:
+    """A transport whose reconcile fails and whose entry then reads as ``rows``."""
+    undone: list[Any] = []
+
+    def handler(model: str, method: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        if method == "write":
+            return True
+        if method == "search_read":
+            return rows
+        if method == "reconcile":
+            raise OdooUserError("Odoo refused the operation on account.move.line: gone")
+        if method == "action_undo_reconciliation":
+            undone.append(args[0])
+            return None
+        raise AssertionError(method)
+
+    return undone, handler
+
+
+ONE_INVOICE = LinePlan(
+    "T1",
+    9,
+    90,
+    Booking.PAYMENT,
+    (Counterpart(6, Decimal("-100.00"), "bankrec: INV/1", 7, reconcile_with=55),),
+    7,
+)
+PRISTINE_9 = LineState(
+    9,
+    90,
+    Decimal("100.00"),
+    "EUR",
+    MoveLine(1, 41, Decimal("100.00")),
+    MoveLine(2, 43, Decimal("-100.00")),
+)
+
+
+def test_a_line_someone_else_reconciled_meanwhile_is_never_undone() -> None:
+    """Two runs without a lock: the other run reconciled the line between our rewrite and
+    our reconcile. Undoing it would remove the other run's booking."""
+    undone, handler = _failing_reconcile(
+        [
+            {"id": 1, "account_id": [41, "Bank"], **UNMATCHED},
+            {
+                "id": 2,
+                "account_id": [6, "Receivable"],
+                "name": "bankrec: INV/1",
+                "matched_debit_ids": [],
+                "matched_credit_ids": [77],
+            },
+        ]
+    )
+    w, _t = rpc(handler)
+    outcome = w.execute(ONE_INVOICE, PRISTINE_9)
+    assert outcome.action == "error"
+    assert "changed by someone else" in outcome.message and "not undone" in outcome.message
+    assert undone == []
+
+
+def test_a_line_rewritten_by_someone_else_is_never_undone() -> None:
+    undone, handler = _failing_reconcile(
+        [
+            {"id": 1, "account_id": [41, "Bank"], **UNMATCHED},
+            {
+                "id": 2,
+                "account_id": [61, "Expenses"],
+                "name": "booked by hand",
+                "matched_debit_ids": [],
+                "matched_credit_ids": [],
+            },
+        ]
+    )
+    w, _t = rpc(handler)
+    outcome = w.execute(ONE_INVOICE, PRISTINE_9)
+    assert outcome.action == "error" and "left as is" in outcome.message
+    assert undone == []
+
+
+def test_a_partly_reconciled_rewrite_of_our_own_is_undone() -> None:
+    """Two invoices: the first reconcile went through (ours), the second failed."""
+    plan = LinePlan(
+        "T1",
+        9,
+        90,
+        Booking.PAYMENT,
+        (
+            Counterpart(6, Decimal("-60.00"), "bankrec: INV/1", 7, reconcile_with=55),
+            Counterpart(6, Decimal("-40.00"), "bankrec: INV/2", 7, reconcile_with=56),
+        ),
+        7,
+    )
+    rows = [
+        {"id": 1, "account_id": [41, "Bank"], "amount_currency": 100.0, **UNMATCHED},
+        {
+            "id": 2,
+            "account_id": [6, "Receivable"],
+            "amount_currency": -60.0,
+            "name": "bankrec: INV/1",
+            "matched_debit_ids": [],
+            "matched_credit_ids": [70],
+        },
+        {
+            "id": 3,
+            "account_id": [6, "Receivable"],
+            "amount_currency": -40.0,
+            "name": "bankrec: INV/2",
+            "matched_debit_ids": [],
+            "matched_credit_ids": [],
+        },
+    ]
+    undone: list[Any] = []
+    reconciled: list[Any] = []
+
+    def handler(model: str, method: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        if method == "write":
+            return True
+        if method == "search_read":
+            return rows
+        if method == "reconcile":
+            if args[0][1] == 56:
+                raise OdooUserError("Odoo refused the operation on account.move.line: no")
+            reconciled.append(args[0])
+            return None
+        if method == "action_undo_reconciliation":
+            undone.append(args[0])
+            return None
+        raise AssertionError(method)
+
+    w, _t = rpc(handler)
+    outcome = w.execute(plan, PRISTINE_9)
+    assert reconciled == [[2, 55]]
+    assert outcome.action == "error" and "the line was undone" in outcome.message
+    assert undone == [[9]]
 
 
 def _pristine(line_id: int, amount: str) -> LineState:

@@ -62,6 +62,26 @@ class AccountBankStatementLine(models.Model):
             "payment_states": {str(m.id): m.payment_state for m in invoices},
         }
 
+    @api.model
+    def bankrec_lock(self, journal_id, owner, ttl_seconds=None):
+        """Take (or refresh) the lock of a bank journal for one sync run.
+
+        Returns ``{"locked": bool, "holder", "since", "expires", "taken_over"}``: ``locked``
+        is False when another owner holds an unexpired lock (``holder``/``since`` say who and
+        from when); asking again with the same ``owner`` refreshes the expiry to now +
+        ``ttl_seconds`` (default 2 h); an expired lock is taken over and ``taken_over``
+        names its previous holder. The caller must be allowed to write the journal's
+        statement lines. Atomic in PostgreSQL (see models/bankrec_journal_lock.py).
+        """
+        return self.env["bankrec.journal.lock"]._bankrec_acquire(journal_id, owner, ttl_seconds)
+
+    @api.model
+    def bankrec_unlock(self, journal_id, owner):
+        """Release the journal's lock if ``owner`` holds it: ``{"released": bool}`` (never
+        anyone else's lock, so a late release of a run whose lock was taken over is
+        harmless)."""
+        return self.env["bankrec.journal.lock"]._bankrec_release(journal_id, owner)
+
     # ------------------------------------------------------------------ helpers
     def _bankrec_reconciled_invoices(self):
         """The entries the lines' counterpart items are reconciled with."""

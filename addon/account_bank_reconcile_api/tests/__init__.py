@@ -1,1 +1,2 @@
 from . import test_bankrec_apply
+from . import test_bankrec_lock
