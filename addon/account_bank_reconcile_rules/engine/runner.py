@@ -12,6 +12,8 @@ savepoint.
 import dataclasses
 import json
 import time
+import uuid
+from contextlib import ExitStack
 from decimal import Decimal
 
 from odoo import _
@@ -20,6 +22,7 @@ from odoo.exceptions import UserError
 from bankrec.matching import MatchConfig, match
 from bankrec.model import Allocation, Booking, Decision, ItemKind, Status
 from bankrec.results.match_json import band
+from connectors.odoo.lock import JournalLock, JournalLockError
 from connectors.odoo.plan import WriteConfig, is_writable
 from connectors.odoo.reader import (
     IMPORT_PREFIX,
@@ -69,9 +72,18 @@ def own_accounts(journals):
 
 
 def settings(company, journals=None):
-    """Matching and write-back settings of ``company`` (Settings > Invoicing > bankrec)."""
+    """Matching and write-back settings of ``company`` (Settings > Invoicing > bankrec).
+
+    A small difference is written off automatically (at or above the threshold, never on a
+    tie) only when a write-off account is configured; its limits are the company's.
+    """
+    limit = Decimal(str(company.bankrec_writeoff_max or 0))
+    ratio = Decimal(str(company.bankrec_writeoff_percent or 0)) / 100
     match_config = MatchConfig(
         auto_threshold=company.bankrec_auto_threshold,
+        writeoff_max=limit,
+        writeoff_ratio=ratio,
+        auto_writeoff_max=limit if company.bankrec_writeoff_account_id else Decimal(0),
         own_accounts=own_accounts(
             journals
             or company.env["account.journal"].search(
@@ -81,7 +93,7 @@ def settings(company, journals=None):
     )
     write_config = WriteConfig(
         writeoff_account=company.bankrec_writeoff_account_id.code or "",
-        max_writeoff=Decimal(str(company.bankrec_writeoff_max or 0)),
+        max_writeoff=limit,
     )
     return match_config, write_config
 
@@ -116,6 +128,19 @@ class Engine:
         """Match the journals' open lines (or only ``lines``), book the sure ones, record
         everything on a new ``bankrec.run``; return it."""
         started = time.monotonic()
+        with ExitStack() as locks:
+            for bank in self.banks.values():  # one run per journal at a time, RPC syncs too
+                lock = JournalLock(self.transport, bank, addon=True, owner=self._owner())
+                try:
+                    locks.enter_context(lock)
+                except JournalLockError as exc:
+                    raise UserError(str(exc)) from None
+            return self._run(lines, trigger, started)
+
+    def _owner(self):
+        return f"odoo:{self.env.cr.dbname}:uid {self.env.uid}:{uuid.uuid4().hex[:8]}"
+
+    def _run(self, lines, trigger, started):
         rule_sets, rules = self.env["bankrec.rule.set"].rules_for(self.journal)
         transactions, refs = [], {}
         for journal in self.journals:

@@ -175,3 +175,40 @@ class TestTransfers(BankrecCommon):
         self.assertEqual(len(items), 2)
         self.assertTrue(all(items.mapped("reconciled")), "the two sides were not paired")
         self.assertEqual(items.full_reconcile_id, items[0].full_reconcile_id)
+
+
+@tagged("post_install", "-at_install")
+class TestRunSettings(BankrecCommon):
+    def test_a_small_fee_deducted_is_written_off_automatically_within_the_limits(self):
+        invoice = self.invoice(1000.0)
+        st_line = self.line(996.0, f"Payment {invoice.name}", "Gletscher Bergbahnen AG")
+        self.bankrec_run(lines=st_line)
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(st_line.bankrec_state, "reconciled")
+        writeoff = st_line.move_id.line_ids.filtered(
+            lambda ml: ml.account_id == self.company.bankrec_writeoff_account_id
+        )
+        self.assertAlmostEqual(writeoff.balance, 4.0)
+        self.assertIn("written off automatically", st_line.bankrec_decision_id.reasons)
+
+    def test_without_a_write_off_account_the_fee_is_left_for_review(self):
+        self.company.bankrec_writeoff_account_id = False
+        invoice = self.invoice(1000.0)
+        st_line = self.line(996.0, f"Payment {invoice.name}", "Gletscher Bergbahnen AG")
+        self.bankrec_run(lines=st_line)
+        self.assertEqual(invoice.payment_state, "not_paid")
+        self.assertEqual(st_line.bankrec_state, "to_review")
+
+    def test_a_run_is_refused_while_another_holds_the_journals_lock(self):
+        StLine = self.env["account.bank.statement.line"]
+        taken = StLine.bankrec_lock(self.bank.id, "connector run on another machine")
+        self.assertTrue(taken["locked"])
+        invoice = self.invoice(1000.0)
+        self.line(1000.0, f"Payment {invoice.name}", "Gletscher Bergbahnen AG")
+        with self.assertRaises(UserError) as caught:
+            self.bankrec_run()
+        self.assertIn("connector run on another machine", str(caught.exception))
+        self.assertEqual(invoice.payment_state, "not_paid")
+        StLine.bankrec_unlock(self.bank.id, "connector run on another machine")
+        self.bankrec_run()
+        self.assertEqual(invoice.payment_state, "paid")
