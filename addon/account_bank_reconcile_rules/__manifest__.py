@@ -22,6 +22,7 @@
         "views/res_config_settings_views.xml",
         "wizards/bankrec_statement_import_views.xml",
         "wizards/bankrec_review_wizard_views.xml",
+        "views/bankrec_learned_rule_views.xml",
         "views/bankrec_menus.xml",
     ],
     "installable": True,

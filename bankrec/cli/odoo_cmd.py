@@ -18,7 +18,7 @@ from typing import Any
 from bankrec.cli.progress import Reporter, Task
 from bankrec.errors import BankrecError
 from bankrec.matching import MatchConfig
-from bankrec.statements.loader import load_transactions
+from bankrec.statements.importing import import_files
 
 PASSWORD_ENV = "BANKREC_ODOO_PASSWORD"
 
@@ -167,16 +167,20 @@ def run_import(args: argparse.Namespace) -> int:
     from connectors.odoo.statement_import import StatementImporter
 
     reporter = Reporter(quiet=args.quiet)
-    transactions = load_transactions(args.file, args.profile)  # refuse a bad file first
+    # read, balance-check and de-duplicate the whole file before connecting: a bad file
+    # creates nothing
+    result = import_files([args.file], profile=args.profile)
     client = _connect(args)
     currencies = Currencies(client)
     journal = find_journal(client, args.journal, currencies, args.company)
-    report = StatementImporter(client, journal).import_transactions(transactions)
+    importer = StatementImporter(client, journal)
+    report = importer.import_statements([statement for _path, statement in result.statements])
     print(
-        f"{args.file}: {report.created} new statement lines on {journal.code}, "
-        f"{report.existing} already imported"
+        f"{args.file}: {report.created} new statement lines on {journal.code} in "
+        f"{len(report.statement_ids)} new statements, {report.existing} already imported"
+        + (f" ({report.loose} new lines of partly imported statements)" if report.loose else "")
     )
-    reporter.finish(f"imported {len(transactions):,} transactions into {journal.code}")
+    reporter.finish(f"imported {len(result.transactions):,} transactions into {journal.code}")
     return 0
 
 

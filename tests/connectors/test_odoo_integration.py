@@ -65,6 +65,13 @@ def test_import_sync_pays_invoices_and_running_again_changes_nothing(
         )
     assert cli(odoo, monkeypatch, "import", str(statement), "--journal", books.code) == 0
     assert "4 new statement lines" in capsys.readouterr().out
+    statements = books.t.execute_kw(
+        "account.bank.statement",
+        "search_read",
+        [[("journal_id", "=", books.journal_id)]],
+        {"fields": ["line_ids"]},
+    )
+    assert [len(st["line_ids"]) for st in statements] == [4]  # the file's statement, whole
     assert cli(odoo, monkeypatch, "import", str(statement), "--journal", books.code) == 0
     assert "0 new statement lines" in capsys.readouterr().out
     assert [ln["ref"] for ln in books.lines()] == [f"bankrec:S{i}" for i in range(1, 5)]

@@ -164,6 +164,7 @@ class Engine:
         ]
         items = read_open_items(self.transport, self.currencies, company_id=self.company.id)
         result = match(transactions, items, rules=rules, config=self.match_config)
+        learned = self.env["bankrec.learned.rule"]._note_use(self.company, result.decisions)
         signs = {i.id: i.kind.sign for i in items}
         numbers = {i.id: i.number for i in items}
         outcomes = {}
@@ -183,7 +184,7 @@ class Engine:
                 "trigger": trigger,
                 "auto_threshold": self.match_config.auto_threshold,
                 "tie_margin": self.match_config.tie_margin,
-                "rule_versions": rule_sets.version_label(),
+                "rule_versions": ", ".join(p for p in (rule_sets.version_label(), learned) if p),
             }
         )
         self._record(run, result.decisions, refs, outcomes, numbers)

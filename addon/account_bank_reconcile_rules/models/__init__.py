@@ -5,3 +5,5 @@ from . import bankrec_run
 from . import account_bank_statement_line
 from . import account_journal
 from . import account_bank_statement_line_review
+from . import bankrec_learned_rule
+from . import account_bank_statement_line_learning

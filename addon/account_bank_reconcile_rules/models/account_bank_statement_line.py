@@ -90,6 +90,8 @@ class AccountBankStatementLine(models.Model):
 
     def _bankrec_book(self, decision, allocations=None):
         self.ensure_one()
+        # a person's choice teaches bankrec (undone with the rest if the booking fails)
+        self.env["bankrec.learned.rule"]._learn_from_booking(decision, allocations)
         outcome = Engine(self.env, self.journal_id).book(decision, allocations)
         if outcome.action not in ("reconciled", "booked"):
             raise UserError(

@@ -116,8 +116,9 @@ class BankrecRuleSet(models.Model):
     # ------------------------------------------------------------------ use
     @api.model
     def rules_for(self, journal):
-        """The active rule sets that apply to ``journal``, and their rules joined in order
-        (None when there are none)."""
+        """The active rule sets that apply to ``journal``, and their rules joined in order,
+        then the company's active learned rules (None when there are none). Learned rules
+        come last: where a person's rule set names a party, it wins."""
         sets = self.search(
             [("company_id", "=", journal.company_id.id)], order="sequence, id"
         ).filtered(lambda s: not s.journal_ids or journal in s.journal_ids)
@@ -125,6 +126,9 @@ class BankrecRuleSet(models.Model):
         for rule_set in sets:
             rules = rule_set._compile()
             compiled = rules if compiled is None else compiled + rules
+        learned = self.env["bankrec.learned.rule"]._rules_for(journal.company_id)
+        if learned is not None:
+            compiled = learned if compiled is None else compiled + learned
         return sets, compiled
 
     def version_label(self):

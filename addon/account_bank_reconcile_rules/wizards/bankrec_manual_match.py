@@ -113,6 +113,11 @@ class BankrecManualMatch(models.TransientModel):
         outcome = Engine(self.env, st_line.journal_id).book_decision(st_line, decision)
         if outcome.action not in ("reconciled", "booked"):
             raise UserError(_("Not booked: %s", outcome.message))
+        if st_line.bankrec_decision_id:  # a person's choice teaches, as a validation does
+            self.env["bankrec.learned.rule"]._learn_from_booking(
+                st_line.bankrec_decision_id, [(m, str(a)) for m, a in by_move.items()]
+            )
+            st_line.bankrec_decision_id.outcome = "booked"
         st_line.write({"bankrec_state": "reconciled"})
         return {"type": "ir.actions.act_window_close"}
 
