@@ -177,7 +177,7 @@ class Booking(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Allocation:
-    """Part of a transaction applied to one open item, in the transaction's currency.
+    """Part of a transaction applied to one open item, in the item's currency.
 
     ``amount`` is positive: how much of the item's residual this transaction settles.
     """

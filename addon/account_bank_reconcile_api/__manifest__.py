@@ -4,7 +4,7 @@
     "name": "Bank Reconciliation API (bankrec)",
     "summary": "Public, batched, atomic RPC methods to reconcile, write off, book and undo "
     "bank statement lines, and a per-journal lock for concurrent syncs",
-    "version": "17.0.1.1.0",
+    "version": "17.0.1.2.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/bankrec/bankrec",
     "author": "bankrec contributors",

@@ -264,8 +264,8 @@ def run_sync(args: argparse.Namespace) -> int:
         print(f"{report.partly_booked} lines a person started to book were left alone")
     if report.foreign_currency:
         print(
-            f"{report.foreign_currency} lines left for Odoo: currencies differ "
-            "(bankrec does not book exchange differences)"
+            f"{report.foreign_currency} lines left for Odoo: bankrec cannot book their "
+            "currencies safely (see the reasons above)"
         )
     reporter.finish(f"synced journal {args.journal}: {report.reconciled:,} lines reconciled")
     return 1 if report.errors else 0

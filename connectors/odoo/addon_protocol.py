@@ -22,7 +22,12 @@ ADDON_APPLY = "bankrec_apply"  # batched, value-returning write-back
 ADDON_UNDO = "bankrec_undo"  # value-returning undo of statement lines
 ADDON_LOCK = "bankrec_lock"  # take / refresh a bank journal's lock (one sync at a time)
 ADDON_UNLOCK = "bankrec_unlock"  # release it (only the holder's own)
-PROTOCOL_VERSION = 1  # of the instruction format below; the add-on checks it per line
+# Version of the instruction format below; the add-on checks it per line. 1: every amount
+# in the company's currency (journal, counterparts and invoices alike). 2: each counterpart
+# also says its currency and its company-currency balance (foreign-currency journals,
+# invoices in another currency than the line), and the instruction the suspense item's
+# balance it was planned on.
+PROTOCOL_VERSION = 2
 
 
 def addon_installed(transport: OdooTransport) -> bool:
@@ -48,6 +53,7 @@ def addon_instruction(planned: LinePlan, state: LineState) -> dict[str, Any]:
         "line_id": state.line_id,
         "suspense_id": state.suspense.id,
         "suspense_amount": str(state.suspense.amount),
+        "suspense_balance": str(state.suspense_balance),
         "partner_id": planned.partner_id or False,
         # transfer: the label of the other side's item to pair with, once it is booked
         "transfer": f"{TRANSFER_MARK} {planned.transaction_id}"
@@ -56,7 +62,9 @@ def addon_instruction(planned: LinePlan, state: LineState) -> dict[str, Any]:
         "counterparts": [
             {
                 "account_id": cp.account_id,
+                "currency": cp.currency_on(state),  # ISO code of `amount`
                 "amount": str(cp.amount),
+                "balance": str(cp.company_balance),  # in the company's currency
                 "name": cp.name,
                 "partner_id": cp.partner_id or False,
                 "reconcile_with": cp.reconcile_with or False,

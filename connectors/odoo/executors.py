@@ -19,7 +19,7 @@ for an Odoo without the add-on), which is why the seam is here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -27,7 +27,7 @@ from bankrec.model import Booking
 from connectors.odoo.addon_protocol import ADDON_APPLY, ADDON_MODEL, ADDON_UNDO, addon_instruction
 from connectors.odoo.errors import ConnectorError
 from connectors.odoo.plan import TRANSFER_MARK, LinePlan, LineState, Refusal
-from connectors.odoo.reader import to_decimal
+from connectors.odoo.reader import Currencies, to_decimal
 from connectors.odoo.transport import OdooTransport
 
 Planned = tuple[LineState | None, LinePlan | Refusal]  # (None, refusal): not in the journal
@@ -71,13 +71,26 @@ def settled_without_writing(state: LineState | None, planned: LinePlan | Refusal
 
 class RpcExecutor:
     """Plain RPC, line by line. ``hook(stage, plan)`` runs after each step (``rewritten``,
-    ``done``); tests use it to simulate a crash between the rewrite and the reconciles."""
+    ``done``); tests use it to simulate a crash between the rewrite and the reconciles.
+    ``currency_ids`` (ISO code -> ``res.currency`` id) is read once when not given: every
+    rewritten item is written with its currency."""
 
     def __init__(
-        self, transport: OdooTransport, hook: Callable[[str, LinePlan], None] | None = None
+        self,
+        transport: OdooTransport,
+        hook: Callable[[str, LinePlan], None] | None = None,
+        *,
+        currency_ids: Mapping[str, int] | None = None,
     ) -> None:
         self.t = transport
         self.hook = hook
+        self._currency_ids = currency_ids
+
+    @property
+    def currency_ids(self) -> Mapping[str, int]:
+        if self._currency_ids is None:
+            self._currency_ids = Currencies(self.t).ids
+        return self._currency_ids
 
     def execute_batch(self, planned_batch: Sequence[Planned]) -> list[LineOutcome]:
         """Each line on its own; a failing line is reported and the next one goes on."""
@@ -100,10 +113,9 @@ class RpcExecutor:
         if isinstance(planned, Refusal) or planned.skip:
             return settled_without_writing(state, planned)
         try:
-            self.t.execute_kw(
-                "account.move", "write", [[state.move_id], planned.move_write_values(state)]
-            )
-        except ConnectorError as exc:
+            values = planned.move_write_values(state, self.currency_ids)
+            self.t.execute_kw("account.move", "write", [[state.move_id], values])
+        except (ConnectorError, ValueError) as exc:
             return LineOutcome(planned.transaction_id, "error", str(exc), state.line_id, planned)
         if self.hook:
             self.hook("rewritten", planned)
@@ -194,7 +206,7 @@ class RpcExecutor:
             "account.move.line",
             "search_read",
             [[("move_id", "=", state.move_id)]],
-            {"fields": ["account_id", "amount_currency"], "order": "id"},
+            {"fields": ["account_id", "currency_id", "amount_currency", "balance"], "order": "id"},
         )
         new_ids = [r["id"] for r in rows if r["id"] not in (state.suspense.id, state.liquidity.id)]
         ids = [state.suspense.id, *new_ids]
@@ -204,10 +216,18 @@ class RpcExecutor:
                 f"entry {state.move_id} has {len(ids)} counterpart lines after the rewrite, "
                 f"{len(planned.counterparts)} expected"
             )
+        base = state.base_currency
         for line_id, cp in zip(ids, planned.counterparts, strict=True):
             row = by_id[line_id]
-            amount = to_decimal(row["amount_currency"], state.currency)
-            if row["account_id"][0] != cp.account_id or amount != cp.amount:
+            currency = cp.currency_on(state)
+            amount = to_decimal(row["amount_currency"], currency)
+            balance = to_decimal(row["balance"], base)
+            if (
+                row["account_id"][0] != cp.account_id
+                or row["currency_id"][0] != self.currency_ids.get(currency)
+                or amount != cp.amount
+                or balance != cp.company_balance
+            ):
                 raise ConnectorError(f"journal item {line_id} does not match the plan")
         for index, invoice_line in pairs:
             self.t.execute_kw("account.move.line", "reconcile", [[ids[index], invoice_line]])

@@ -12,10 +12,19 @@ reconcile, the suspense line is rewritten in ONE ``account.move.write`` into cou
 lines (receivable/payable of each invoice's partner, write-off, expense...) that balance
 the entry; then each counterpart is reconciled with its invoice line
 (``account.move.line.reconcile``). Odoo then sets the invoice ``paid`` or ``partial``.
+
+Foreign currencies: every counterpart carries the currency of what it settles (the
+invoice's) with ``amount_currency`` in that currency, and the company-currency ``balance``
+the bank line's money is worth; the balances add up exactly to the suspense item's. When
+such a counterpart is reconciled with the invoice's open item, Odoo 17 reconciles them in
+the invoice's currency and books the difference between the two company-currency values
+itself (an exchange-difference entry in the company's exchange journal), exactly as its own
+payments do. bankrec never computes or writes an exchange entry by hand.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,6 +33,7 @@ from typing import Any
 
 from bankrec.matching.config import MatchConfig
 from bankrec.model import Booking, Decision, Status
+from bankrec.money import quantize
 
 # Counterpart lines bankrec writes carry this label prefix; an interrupted write-back
 # (entry rewritten, reconcile not done) is found by it and undone on the next run.
@@ -42,7 +52,12 @@ class LineCondition(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class MoveLine:
-    """A journal item of the bank entry as read from Odoo (amounts in journal currency)."""
+    """A journal item of the bank entry as read from Odoo.
+
+    ``amount`` is its signed ``amount_currency`` (in ``currency``, the journal's unless it
+    says otherwise); ``balance`` its signed company-currency value, ``None`` when it is
+    the same as ``amount`` (an item in the company's currency).
+    """
 
     id: int
     account_id: int
@@ -51,11 +66,24 @@ class MoveLine:
     partner_id: int | None = None
     reconciled: bool = False
     matched_move_ids: tuple[int, ...] = ()  # entries (invoices) it is reconciled with
+    balance: Decimal | None = None  # signed, company currency
+    currency: str = ""  # of ``amount``; empty: the line's currency
+
+    @property
+    def company_balance(self) -> Decimal:
+        return self.amount if self.balance is None else self.balance
 
 
 @dataclass(frozen=True, slots=True)
 class LineState:
-    """A bank statement line and its entry, freshly read."""
+    """A bank statement line and its entry, freshly read.
+
+    ``amount`` and ``currency`` are the line's, in its journal's currency;
+    ``company_currency`` is the company's (empty: the same, a journal in the company's
+    currency). ``foreign_currency``: the line carries a transaction currency of its own
+    (Odoo's ``foreign_currency_id``, a third currency beside the journal's), which bankrec
+    does not book.
+    """
 
     line_id: int
     move_id: int
@@ -65,6 +93,20 @@ class LineState:
     suspense: MoveLine | None
     others: tuple[MoveLine, ...] = ()
     foreign_currency: bool = False
+    company_currency: str = ""
+
+    @property
+    def base_currency(self) -> str:
+        """The company's currency: the one journal items' ``balance`` is in."""
+        return self.company_currency or self.currency
+
+    @property
+    def suspense_balance(self) -> Decimal:
+        """The suspense item's company-currency balance: what the counterparts' balances
+        must add up to, so the entry stays balanced against the untouched bank item."""
+        if self.suspense is None:
+            raise ValueError("the statement line has no suspense line")
+        return self.suspense.company_balance
 
     @property
     def condition(self) -> LineCondition:
@@ -83,8 +125,11 @@ class LineState:
 class InvoiceLine:
     """An open receivable/payable journal item of an invoice, freshly read.
 
-    ``residual`` is signed as in Odoo (debit positive): a customer invoice's line is
-    positive, a supplier bill's negative.
+    ``residual`` (Odoo's ``amount_residual_currency``, in the invoice's ``currency``) is
+    signed as in Odoo (debit positive): a customer invoice's line is positive, a supplier
+    bill's negative. ``company_residual`` (``amount_residual``) is the same open money in
+    the company's currency at the rate the invoice was booked at (``None``: not known, so
+    the item cannot be weighed against items in other currencies on one line).
     """
 
     id: int
@@ -95,6 +140,15 @@ class InvoiceLine:
     residual: Decimal
     currency: str
     due: str = ""  # date_maturity, to pay instalments in order
+    company_residual: Decimal | None = None
+
+    @property
+    def booked_rate(self) -> Decimal | None:
+        """Company currency per unit of the invoice's currency, as Odoo booked it (what
+        the open money is worth in the books); ``None`` when not known."""
+        if self.company_residual is None or not self.residual:
+            return None
+        return self.company_residual / self.residual
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +168,13 @@ class WriteConfig:
 
 @dataclass(frozen=True, slots=True)
 class Counterpart:
-    """One journal item replacing the suspense line; ``amount`` is signed on the bank entry."""
+    """One journal item replacing the suspense line, signed on the bank entry.
+
+    ``amount`` is its ``amount_currency`` in ``currency`` (empty: the line's), the currency
+    of what it settles; ``balance`` its company-currency value (``None``: the same as
+    ``amount``, only right for an item in the company's currency). :func:`plan_line` sets
+    both on every counterpart it plans.
+    """
 
     account_id: int
     amount: Decimal
@@ -122,6 +182,15 @@ class Counterpart:
     partner_id: int | None = None
     reconcile_with: int | None = None  # the invoice journal item to reconcile it with
     item_id: str = ""
+    currency: str = ""
+    balance: Decimal | None = None
+
+    def currency_on(self, state: LineState) -> str:
+        return self.currency or state.currency
+
+    @property
+    def company_balance(self) -> Decimal:
+        return self.amount if self.balance is None else self.balance
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,22 +218,33 @@ class LinePlan:
             (i, c.reconcile_with) for i, c in enumerate(self.counterparts) if c.reconcile_with
         )
 
-    def move_write_values(self, state: LineState) -> dict[str, Any]:
+    def move_write_values(
+        self, state: LineState, currency_ids: Mapping[str, int]
+    ) -> dict[str, Any]:
         """The single ``account.move.write`` values that turn the suspense line into the
         counterparts: the first counterpart rewrites the suspense line in place (command 1),
-        the others are created (command 0), so the entry balances within this one write."""
+        the others are created (command 0), so the entry balances within this one write.
+
+        Each item gets its currency, ``amount_currency`` and ``balance`` explicitly
+        (``currency_ids``: ISO code -> ``res.currency`` id): left out, Odoo would give a new
+        item the company's currency and convert at its own rate.
+        """
         if state.suspense is None or state.liquidity is None:
             raise ValueError("the statement line has no suspense line to rewrite")
         commands: list[Any] = []
         if self.partner_id:
             commands.append((1, state.liquidity.id, {"partner_id": self.partner_id}))
         for i, cp in enumerate(self.counterparts):
+            currency = cp.currency_on(state)
+            if currency not in currency_ids:
+                raise ValueError(f"currency {currency} is not known to this Odoo")
             vals = {
                 "account_id": cp.account_id,
                 "partner_id": cp.partner_id or False,
                 "name": cp.name,
+                "currency_id": currency_ids[currency],
                 "amount_currency": float(cp.amount),
-                "balance": float(cp.amount),
+                "balance": float(cp.company_balance),
             }
             commands.append((1, state.suspense.id, vals) if i == 0 else (0, 0, vals))
         return {"line_ids": commands}
@@ -207,6 +287,11 @@ def plan_line(
     ``invoice_lines`` maps each open item id to its open receivable/payable journal items;
     ``item_signs`` maps item id to +1 (payment is money in) / -1 (money out), from
     :attr:`bankrec.model.ItemKind.sign`; when absent the sign of the residual is used.
+
+    An allocation's amount is in its item's currency. The matcher only ever pairs a line
+    with items in its own currency, where that is the line's currency too; an allocation
+    to an item in another currency is a person's choice (the rules add-on's manual match),
+    made in the currency the item is owed in.
     """
     tid = decision.transaction_id
     if not is_writable(decision):
@@ -221,14 +306,15 @@ def plan_line(
     if state.foreign_currency:
         return Refusal(
             tid,
-            "the line is in a foreign currency: bankrec does not book exchange differences "
-            "(Odoo posts them only through internal methods); reconcile it in Odoo",
+            f"the line's transaction is in another currency than its {state.currency} journal "
+            "(Odoo's foreign currency on the line): bankrec does not book such lines; "
+            "reconcile it in Odoo",
             foreign_currency=True,
         )
     booking = _booking(decision)
     if booking is Booking.PAYMENT:
-        return _plan_payment(decision, state, invoice_lines, accounts, config, item_signs or {})
-    if booking in (Booking.EXPENSE, Booking.FEE):
+        planned = _plan_payment(decision, state, invoice_lines, accounts, config, item_signs or {})
+    elif booking in (Booking.EXPENSE, Booking.FEE):
         code = decision.account or (
             config.fee_account if booking is Booking.FEE else config.expense_account
         )
@@ -238,18 +324,22 @@ def plan_line(
         if account_id is None:
             return Refusal(tid, f"account {code!r} does not exist in Odoo")
         cp = Counterpart(account_id, -state.amount, f"{MARK} {decision.category or booking.value}")
-        return LinePlan(
+        planned = LinePlan(
             tid, state.line_id, state.move_id, booking, (cp,), None, decision.confidence
         )
-    if booking is Booking.TRANSFER:
+    elif booking is Booking.TRANSFER:
         if accounts.transfer_account_id is None:
             return Refusal(tid, "the company has no internal transfer account configured")
         name = f"{TRANSFER_MARK} {decision.transfer_with or 'internal transfer'}"
         cp = Counterpart(accounts.transfer_account_id, -state.amount, name)
-        return LinePlan(
+        planned = LinePlan(
             tid, state.line_id, state.move_id, booking, (cp,), None, decision.confidence
         )
-    return Refusal(tid, "the decision books nothing")
+    else:
+        return Refusal(tid, "the decision books nothing")
+    if isinstance(planned, Refusal):
+        return planned
+    return _with_balances(planned, state, invoice_lines)
 
 
 def _booking(decision: Decision) -> Booking:
@@ -266,22 +356,27 @@ def _plan_payment(
     config: WriteConfig,
     item_signs: Mapping[str, int],
 ) -> LinePlan | Refusal:
+    """Counterparts for each allocation (each in its item's currency), plus a write-off
+    of a small difference when every item is in the line's currency.
+
+    Across currencies there is no difference to write off: the whole of the line's money
+    goes to the items, and what it is worth more or less than their booked value is the
+    exchange difference Odoo books when it reconciles them. A write-off there could not be
+    told apart from that exchange difference, so it is refused.
+    """
     tid = decision.transaction_id
     if not decision.allocations:
         return Refusal(tid, "payment decision without allocations")
     counterparts: list[Counterpart] = []
-    settled = Decimal(0)  # signed, as money on the bank line
+    settled = Decimal(0)  # signed, as money on the bank line, of items in the line's currency
+    across: list[str] = []  # items in another currency than the line's
     for alloc in decision.allocations:
         lines = sorted(invoice_lines.get(alloc.item_id, ()), key=lambda ln: (ln.due, ln.id))
         if not lines:
             return Refusal(tid, f"item {alloc.item_id} has no open receivable/payable line in Odoo")
-        if any(ln.currency != state.currency for ln in lines):
-            return Refusal(
-                tid,
-                f"item {lines[0].number} is in {lines[0].currency}, the line in {state.currency}: "
-                "bankrec does not book the exchange difference; reconcile it in Odoo",
-                foreign_currency=True,
-            )
+        currency = lines[0].currency
+        if any(ln.currency != currency for ln in lines):
+            return Refusal(tid, f"{lines[0].number} has open items in several currencies")
         if alloc.amount <= 0:
             return Refusal(tid, f"allocation to {lines[0].number} is not positive")
         sign = item_signs.get(alloc.item_id) or (1 if lines[0].residual > 0 else -1)
@@ -289,8 +384,8 @@ def _plan_payment(
         if alloc.amount > open_total:
             return Refusal(
                 tid,
-                f"{lines[0].number} has {open_total} left to pay in Odoo, less than the "
-                f"{alloc.amount} allocated (paid meanwhile?); not written",
+                f"{lines[0].number} has {open_total} {currency} left to pay in Odoo, less "
+                f"than the {alloc.amount} allocated (paid meanwhile?); not written",
             )
         left = alloc.amount
         for ln in lines:  # instalments, earliest due first
@@ -306,11 +401,23 @@ def _plan_payment(
                     partner_id=ln.partner_id,
                     reconcile_with=ln.id,
                     item_id=alloc.item_id,
+                    currency=currency,
                 )
             )
-        settled += alloc.amount * sign
-    difference = state.amount - settled
-    if difference:
+        if currency == state.currency:
+            settled += alloc.amount * sign
+        else:
+            across.append(f"{lines[0].number} ({currency})")
+    if across:
+        if decision.writeoff:
+            return Refusal(
+                tid,
+                f"a write-off of {decision.writeoff} {state.currency} with items in another "
+                f"currency ({', '.join(across)}) cannot be told apart from the exchange "
+                "difference; not written, reconcile it in Odoo",
+                foreign_currency=True,
+            )
+    elif difference := state.amount - settled:
         if abs(difference) > config.max_writeoff:
             return Refusal(
                 tid,
@@ -336,6 +443,86 @@ def _plan_payment(
         partner,
         decision.confidence,
     )
+
+
+def _with_balances(
+    planned: LinePlan, state: LineState, invoice_lines: Mapping[str, Sequence[InvoiceLine]]
+) -> LinePlan | Refusal:
+    """``planned`` with every counterpart's currency and company-currency balance set.
+
+    The balances must add up exactly to the suspense item's balance: the bank item is
+    not touched, so anything else would unbalance the entry. An item in the company's
+    currency is worth exactly its amount. The rest of the suspense balance is spread over
+    the items in other currencies in proportion to what each settles: pro rata of their
+    amounts when they share one currency (in a CHF journal each CHF item gets its share of
+    the line's EUR value; an EUR line paying one CHF invoice gives it all of its EUR),
+    and, only when they are in several currencies, valued at the bank line's own rate for
+    items in its currency and at the rate each invoice was booked at otherwise. Each share
+    is rounded to the company currency and the last item takes what rounding left over,
+    so the sum is exact.
+
+    What this gives is what the line's money is worth in the books; the difference to the
+    invoices' booked value is left for Odoo's reconciliation to book as an exchange
+    difference. Refused when that cannot work: company-currency items alone do not add up
+    to the line's company-currency value (an exchange difference on company-currency items,
+    which Odoo does not book), or a share would come out against its amount's sign.
+    """
+    tid = planned.transaction_id
+    base = state.base_currency
+    total = state.suspense_balance
+    fixed = sum(
+        (cp.amount for cp in planned.counterparts if cp.currency_on(state) == base), Decimal(0)
+    )
+    floating = {i: cp for i, cp in enumerate(planned.counterparts) if cp.currency_on(state) != base}
+    weights: dict[int, Decimal] = {i: cp.amount for i, cp in floating.items()}
+    if len({cp.currency_on(state) for cp in floating.values()}) > 1:  # weigh them in `base`
+        rates = {ln.id: ln.booked_rate for lines in invoice_lines.values() for ln in lines}
+        suspense = state.suspense
+        assert suspense is not None  # a pristine line has one
+        line_rate = suspense.company_balance / suspense.amount if suspense.amount else None
+        for i, cp in floating.items():
+            currency = cp.currency_on(state)
+            rate = line_rate if currency == state.currency else rates.get(cp.reconcile_with or 0)
+            if rate is None:
+                return Refusal(
+                    tid, f"no rate to value the {currency} counterpart {cp.name!r} in {base}"
+                )
+            weights[i] = cp.amount * rate
+    rest = total - fixed
+    if not weights:
+        if rest:
+            return Refusal(
+                tid,
+                f"the line is worth {-total} {base} in the books but its {base} items settle "
+                f"{-fixed} {base}: the difference would be an exchange difference on items "
+                f"in the company's currency, which Odoo does not book; reconcile it in Odoo",
+                foreign_currency=True,
+            )
+        shares: dict[int, Decimal] = {}
+    else:
+        weight = sum(weights.values(), Decimal(0))
+        if not weight:
+            return Refusal(tid, "the counterparts in other currencies cancel out; not written")
+        shares = {}
+        *first, last = weights
+        for i in first:
+            shares[i] = quantize(rest * weights[i] / weight, base)
+        shares[last] = rest - sum(shares.values(), Decimal(0))
+    counterparts = []
+    for i, cp in enumerate(planned.counterparts):
+        balance = shares.get(i, cp.amount)
+        if balance * cp.amount < 0 or (cp.amount and not balance and i in shares):
+            why = "its sign does not fit" if balance else "an amount without a value"
+            return Refusal(
+                tid,
+                f"the counterpart {cp.name!r} ({cp.amount} {cp.currency_on(state)}) would be "
+                f"worth {balance if balance else abs(balance)} {base}: {why}; not written",
+                foreign_currency=True,
+            )
+        counterparts.append(
+            dataclasses.replace(cp, currency=cp.currency_on(state), balance=balance)
+        )
+    return dataclasses.replace(planned, counterparts=tuple(counterparts))
 
 
 def _already_done(decision: Decision, state: LineState) -> LinePlan | Refusal:

@@ -72,6 +72,9 @@ class PlanningReader:
                     "move_id",
                     "account_id",
                     "amount_currency",
+                    "balance",
+                    "currency_id",
+                    "company_currency_id",
                     "name",
                     "partner_id",
                     "reconciled",
@@ -92,15 +95,20 @@ class PlanningReader:
             move_id = r["move_id"][0]
             liquidity = suspense = None
             others: list[MoveLine] = []
+            base = cur
             for a in by_move.get(move_id, []):
+                base = self.currencies.code(a["company_currency_id"], cur)
+                currency = self.currencies.code(a["currency_id"], cur)
                 ml = MoveLine(
                     id=a["id"],
                     account_id=a["account_id"][0],
-                    amount=to_decimal(a["amount_currency"], cur),
+                    amount=to_decimal(a["amount_currency"], currency),
                     name=a["name"] or "",
                     partner_id=a["partner_id"][0] if a["partner_id"] else None,
                     reconciled=bool(a["reconciled"]),
                     matched_move_ids=tuple(sorted(matched.get(a["id"], ()))),
+                    balance=to_decimal(a["balance"], base),
+                    currency=currency,
                 )
                 if ml.account_id == self.journal.default_account_id and liquidity is None:
                     liquidity = ml
@@ -116,7 +124,9 @@ class PlanningReader:
                 liquidity=liquidity,
                 suspense=suspense,
                 others=tuple(others),
-                foreign_currency=bool(r["foreign_currency_id"]) or self.journal.foreign,
+                # a transaction currency of its own; a journal in a foreign currency is fine
+                foreign_currency=bool(r["foreign_currency_id"]),
+                company_currency=base,
             )
         return states
 
@@ -146,7 +156,8 @@ class PlanningReader:
         return result
 
     def read_invoice_lines(self, item_ids: Iterable[str]) -> dict[str, list[InvoiceLine]]:
-        """Open receivable/payable journal items of the given invoices (one call)."""
+        """Open receivable/payable journal items of the given invoices (one call): what is
+        open in the invoice's currency and in the company's (the value it is booked at)."""
         ids = sorted({int(i) for i in item_ids if str(i).isdigit()})
         if not ids:
             return {}
@@ -168,7 +179,9 @@ class PlanningReader:
                     "account_id",
                     "partner_id",
                     "amount_residual_currency",
+                    "amount_residual",
                     "currency_id",
+                    "company_currency_id",
                     "date_maturity",
                 ],
                 "order": "id",
@@ -177,6 +190,7 @@ class PlanningReader:
         result: dict[str, list[InvoiceLine]] = {}
         for r in rows:
             currency = self.currencies.code(r["currency_id"])
+            base = self.currencies.code(r["company_currency_id"], currency)
             result.setdefault(str(r["move_id"][0]), []).append(
                 InvoiceLine(
                     id=r["id"],
@@ -187,6 +201,7 @@ class PlanningReader:
                     residual=to_decimal(r["amount_residual_currency"], currency),
                     currency=currency,
                     due=r["date_maturity"] or "",
+                    company_residual=to_decimal(r["amount_residual"], base),
                 )
             )
         return result

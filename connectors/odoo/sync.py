@@ -87,7 +87,7 @@ class SyncReport:
     suggestions: list[tuple[str, str]] = field(default_factory=list)  # (tx id, what and how sure)
     outcomes: list[LineOutcome] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
-    foreign_currency: int = 0
+    foreign_currency: int = 0  # refused for their currencies (the reasons say which)
     addon_used: bool = False
     dry_run: bool = False
     rpc_calls: int = 0

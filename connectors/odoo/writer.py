@@ -14,6 +14,7 @@ money is never reconciled twice.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
@@ -167,15 +168,12 @@ def _consume(
                 residual = ln.residual + paid[ln.id]  # counterpart sign is opposite
                 if residual == 0:
                     continue
-                ln = InvoiceLine(
-                    ln.id,
-                    ln.item_id,
-                    ln.number,
-                    ln.account_id,
-                    ln.partner_id,
-                    residual,
-                    ln.currency,
-                    ln.due,
+                company = ln.company_residual
+                ln = dataclasses.replace(
+                    ln,
+                    residual=residual,
+                    # what is left is worth its share of the company-currency residual
+                    company_residual=None if company is None else company * residual / ln.residual,
                 )
             kept.append(ln)
         result[item] = kept

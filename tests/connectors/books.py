@@ -68,42 +68,45 @@ TRADES = ("Bau AG", "Druckerei GmbH", "Transporte KG", "Beratung SA", "Software 
 class Books:
     """Test data in Odoo through plain RPC (what an accountant would enter)."""
 
-    def __init__(self, server: LocalOdoo, protocol: str = "xmlrpc") -> None:
+    def __init__(
+        self, server: LocalOdoo, protocol: str = "xmlrpc", *, currency_id: int | None = None
+    ) -> None:
+        """A new bank journal of the demo company, in its currency or ``currency_id``."""
         self.server = server
         self.t: OdooTransport = server.transport(protocol)
         self.code = f"BR{next(_codes)}"
-        self.journal_id = self.t.execute_kw(
-            "account.journal",
-            "create",
-            [{"name": f"Bank {self.code}", "code": self.code, "type": "bank"}],
-        )
-        self.currency = self.t.execute_kw(
-            "res.company", "read", [[1]], {"fields": ["currency_id"]}
-        )[0]["currency_id"][1]
+        journal: dict[str, Any] = {"name": f"Bank {self.code}", "code": self.code, "type": "bank"}
+        if currency_id is not None:
+            journal["currency_id"] = currency_id
+        self.journal_id = self.t.execute_kw("account.journal", "create", [journal])
+        own = self.t.execute_kw(
+            "account.journal", "read", [[self.journal_id]], {"fields": ["currency_id"]}
+        )[0]["currency_id"]
+        company = self.t.execute_kw("res.company", "read", [[1]], {"fields": ["currency_id"]})
+        self.currency: str = (own or company[0]["currency_id"])[1]
 
     def partner(self, name: str) -> int:
         pid: int = self.t.execute_kw("res.partner", "create", [{"name": name, "is_company": True}])
         return pid
 
-    def invoice(self, partner: int, amount: str, kind: str = "out_invoice") -> tuple[int, str]:
+    def invoice(
+        self, partner: int, amount: str, kind: str = "out_invoice", *, currency_id: int = 0
+    ) -> tuple[int, str]:
         line = {
             "name": "service",
             "quantity": 1,
             "price_unit": float(amount),
             "tax_ids": [(6, 0, [])],
         }
-        move = self.t.execute_kw(
-            "account.move",
-            "create",
-            [
-                {
-                    "move_type": kind,
-                    "partner_id": partner,
-                    "invoice_date": "2026-11-01",
-                    "invoice_line_ids": [(0, 0, line)],
-                }
-            ],
-        )
+        vals = {
+            "move_type": kind,
+            "partner_id": partner,
+            "invoice_date": "2026-11-01",
+            "invoice_line_ids": [(0, 0, line)],
+        }
+        if currency_id:
+            vals["currency_id"] = currency_id
+        move = self.t.execute_kw("account.move", "create", [vals])
         self.t.execute_kw("account.move", "action_post", [[move]])
         name = self.t.execute_kw("account.move", "read", [[move]], {"fields": ["name"]})[0]["name"]
         return move, name
@@ -198,6 +201,29 @@ class Books:
 
     def importer(self) -> StatementImporter:
         return StatementImporter(self.t, find_journal(self.t, self.code, Currencies(self.t)))
+
+
+def currency_with_rates(t: OdooTransport, code: str, rates: dict[str, float]) -> int:
+    """The id of currency ``code``, activated, with the demo company's rates on the given
+    days (``{"2026-11-01": 0.8}``: 0.8 units per unit of the company's currency), created
+    unless there already."""
+    (currency,) = t.execute_kw(
+        "res.currency",
+        "search_read",
+        [[("name", "=", code), ("active", "in", [True, False])]],
+        {"fields": ["id"]},
+    )
+    cid: int = currency["id"]
+    t.execute_kw("res.currency", "write", [[cid], {"active": True}])
+    for day, rate in rates.items():
+        domain = [("currency_id", "=", cid), ("name", "=", day), ("company_id", "=", 1)]
+        if not t.execute_kw("res.currency.rate", "search_count", [domain]):
+            t.execute_kw(
+                "res.currency.rate",
+                "create",
+                [{"currency_id": cid, "name": day, "rate": rate, "company_id": 1}],
+            )
+    return cid
 
 
 def race(server: LocalOdoo, code: str, *, use_addon: bool) -> list[SyncReport | ConnectorError]:

@@ -25,8 +25,8 @@ from connectors.odoo.plan import LinePlan, WriteConfig
 from connectors.odoo.reader import read_statement_lines
 from connectors.odoo.sync import SyncConfig, SyncReport, sync
 from connectors.odoo.writer import OdooWriter
-from tests.connectors.books import Books, race
-from tests.odoo_server import LocalOdoo
+from tests.connectors.books import Books, currency_with_rates, race
+from tests.odoo_server import LocalOdoo, ModuleTestResult
 
 pytestmark = pytest.mark.odoo
 
@@ -455,3 +455,123 @@ def test_a_short_payment_within_the_writeoff_tolerance_is_booked(
         {"fields": ["debit", "name"]},
     )
     assert [(f["debit"], f["name"]) for f in fee] == [(5.66, "bankrec: write-off")]
+
+
+# CHF per USD (the demo company's currency) on the invoices' day and on the lines' day
+CHF_RATES = {"2026-11-01": 0.8, "2026-11-10": 0.9}
+
+
+def _exchange_moves(books: Books, invoices: list[int]) -> list[dict[str, Any]]:
+    """Odoo's exchange-difference entries on the invoices' reconciliations."""
+    items = books.t.execute_kw(
+        "account.move.line",
+        "search_read",
+        [[("move_id", "in", invoices), ("account_id.account_type", "=", "asset_receivable")]],
+        {"fields": ["matched_debit_ids", "matched_credit_ids"]},
+    )
+    partial_ids = sorted(
+        {p for i in items for p in i["matched_debit_ids"] + i["matched_credit_ids"]}
+    )
+    partials = books.t.execute_kw(
+        "account.partial.reconcile", "read", [partial_ids], {"fields": ["exchange_move_id"]}
+    )
+    move_ids = sorted({p["exchange_move_id"][0] for p in partials if p["exchange_move_id"]})
+    moves: list[dict[str, Any]] = books.t.execute_kw(
+        "account.move",
+        "read",
+        [move_ids],
+        {"fields": ["journal_id", "state", "reversal_move_id", "amount_total_signed"]},
+    )
+    return moves
+
+
+def _a_chf_journal_is_synced_like_any_other(server: LocalOdoo, *, use_addon: bool) -> None:
+    """A CHF bank journal of the USD demo company, CHF invoices: matched as usual, booked
+    in CHF worth what the lines are worth in USD, and Odoo books the exchange differences;
+    a second sync writes nothing, an undo restores the invoices and reverses Odoo's
+    exchange entries."""
+    t = server.transport()
+    chf = currency_with_rates(t, "CHF", CHF_RATES)
+    books = Books(server, currency_id=chf)
+    assert books.currency == "CHF"
+    rigi = books.partner("Rigi Kulm Hotel AG")
+    pilatus = books.partner("Pilatus Zahnradbahn AG")
+    (i1, n1) = books.invoice(rigi, "1000.00", currency_id=chf)  # 1,250.00 USD in the books
+    (i2, n2) = books.invoice(pilatus, "600.00", currency_id=chf)  # 750.00 USD
+    (i3, n3) = books.invoice(pilatus, "387.65", currency_id=chf)  # 484.56 USD
+    books.importer().import_transactions(
+        [
+            books.tx("F1", "1000.00", f"Zahlung {n1}", "RIGI KULM HOTEL AG"),
+            books.tx("F2", "987.65", f"Zahlung {n2} {n3}", "PILATUS ZAHNRADBAHN AG"),
+        ]
+    )
+    report = sync(books.t, books.code, use_addon=use_addon)
+    assert report.addon_used is use_addon
+    assert (report.reconciled, report.errors, report.refusals) == (2, [], [])
+    assert books.states([i1, i2, i3]) == [("paid", 0.0)] * 3
+    assert all(ln["is_reconciled"] for ln in books.lines())
+
+    line_ids = [ln["id"] for ln in books.lines()]
+    items = books.t.execute_kw(
+        "account.move.line",
+        "search_read",
+        [[("statement_line_id", "in", line_ids)]],
+        {
+            "fields": [
+                "statement_line_id",
+                "account_id",
+                "currency_id",
+                "amount_currency",
+                "balance",
+            ]
+        },
+    )
+    by_line: dict[int, list[dict[str, Any]]] = {}
+    for item in items:
+        by_line.setdefault(item["statement_line_id"][0], []).append(item)
+    worth = {"F1": Decimal("1111.11"), "F2": Decimal("1097.39")}  # the lines at 0.9 CHF/USD
+    for line, tid in zip(line_ids, ("F1", "F2"), strict=True):
+        counterparts = [i for i in by_line[line] if i["amount_currency"] < 0]
+        assert {i["currency_id"][1] for i in counterparts} == {"CHF"}
+        balances = sum(Decimal(str(i["balance"])) for i in counterparts)
+        assert balances == -worth[tid]  # exactly the line's USD value, spread pro rata
+    f2 = sorted(by_line[line_ids[1]], key=lambda i: i["amount_currency"])[:2]
+    assert [(i["amount_currency"], i["balance"]) for i in f2] == [
+        (-600.0, -666.67),  # 1,097.39 x 600 / 987.65
+        (-387.65, -430.72),  # what is left of 1,097.39
+    ]
+    exchange_journal = books.t.execute_kw(
+        "res.company", "read", [[1]], {"fields": ["currency_exchange_journal_id"]}
+    )[0]["currency_exchange_journal_id"][0]
+    exchange = _exchange_moves(books, [i1, i2, i3])
+    assert len(exchange) == 3  # one per invoice, Odoo's own
+    assert {(m["journal_id"][0], m["state"]) for m in exchange} == {(exchange_journal, "posted")}
+    assert sorted(m["amount_total_signed"] for m in exchange) == [53.84, 83.33, 138.89]
+
+    partials = books.partials()
+    again = sync(books.t, books.code, use_addon=use_addon)
+    assert again.reconciled == 0 and books.partials() == partials
+
+    books.writer(addon=use_addon).undo(line_ids)
+    assert books.states([i1, i2, i3]) == [
+        ("not_paid", 1000.0),
+        ("not_paid", 600.0),
+        ("not_paid", 387.65),
+    ]
+    reversed_ = books.t.execute_kw(
+        "account.move", "read", [[m["id"] for m in exchange]], {"fields": ["reversal_move_id"]}
+    )
+    assert all(m["reversal_move_id"] for m in reversed_)
+
+
+def test_a_chf_journal_is_synced_over_plain_rpc_with_odoos_exchange_difference(
+    odoo: LocalOdoo,
+) -> None:
+    _a_chf_journal_is_synced_like_any_other(odoo, use_addon=False)
+
+
+def test_a_chf_journal_is_synced_through_the_addon_with_odoos_exchange_difference(
+    odoo_addon: tuple[LocalOdoo, ModuleTestResult],
+) -> None:
+    server, _result = odoo_addon
+    _a_chf_journal_is_synced_like_any_other(server, use_addon=True)

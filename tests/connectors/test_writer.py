@@ -21,6 +21,7 @@ from tests.connectors.fakes import FakeTransport
 
 JOURNAL = BankJournal(6, "BNK1", "Bank", "EUR", 41, 43, 1, False)
 UNMATCHED: dict[str, Any] = {"name": "", "matched_debit_ids": [], "matched_credit_ids": []}
+EUR_ID = [1, "EUR"]
 
 
 def tx(i: str, amount: str = "10.00", currency: str = "EUR") -> Transaction:
@@ -99,11 +100,20 @@ def test_failed_reconcile_undoes_the_line_and_reports_one_error() -> None:
             return True
         if method == "search_read":
             return [
-                {"id": 1, "account_id": [41, "Bank"], "amount_currency": 100.0, **UNMATCHED},
+                {
+                    "id": 1,
+                    "account_id": [41, "Bank"],
+                    "amount_currency": 100.0,
+                    "balance": 100.0,
+                    "currency_id": EUR_ID,
+                    **UNMATCHED,
+                },
                 {
                     "id": 2,
                     "account_id": [6, "Receivable"],
                     "amount_currency": -100.0,
+                    "balance": -100.0,
+                    "currency_id": EUR_ID,
                     "name": "bankrec: INV/1",
                     "matched_debit_ids": [],
                     "matched_credit_ids": [],
@@ -149,16 +159,32 @@ def test_rewrite_that_does_not_match_the_plan_is_undone() -> None:
         calls.append(method)
         if method == "search_read":  # Odoo added a line we did not plan (a tax, say)
             return [
-                {"id": 1, "account_id": [41, "Bank"], "amount_currency": 100.0, **UNMATCHED},
+                {
+                    "id": 1,
+                    "account_id": [41, "Bank"],
+                    "amount_currency": 100.0,
+                    "balance": 100.0,
+                    "currency_id": EUR_ID,
+                    **UNMATCHED,
+                },
                 {
                     "id": 2,
                     "account_id": [6, "Receivable"],
                     "amount_currency": -90.0,
+                    "balance": -90.0,
+                    "currency_id": EUR_ID,
                     "name": "bankrec: INV/1",
                     "matched_debit_ids": [],
                     "matched_credit_ids": [],
                 },
-                {"id": 3, "account_id": [8, "Tax"], "amount_currency": -10.0, **UNMATCHED},
+                {
+                    "id": 3,
+                    "account_id": [8, "Tax"],
+                    "amount_currency": -10.0,
+                    "balance": -10.0,
+                    "currency_id": EUR_ID,
+                    **UNMATCHED,
+                },
             ]
         return True if method == "write" else None
 
@@ -260,11 +286,20 @@ def test_a_partly_reconciled_rewrite_of_our_own_is_undone() -> None:
         7,
     )
     rows = [
-        {"id": 1, "account_id": [41, "Bank"], "amount_currency": 100.0, **UNMATCHED},
+        {
+            "id": 1,
+            "account_id": [41, "Bank"],
+            "amount_currency": 100.0,
+            "balance": 100.0,
+            "currency_id": EUR_ID,
+            **UNMATCHED,
+        },
         {
             "id": 2,
             "account_id": [6, "Receivable"],
             "amount_currency": -60.0,
+            "balance": -60.0,
+            "currency_id": EUR_ID,
             "name": "bankrec: INV/1",
             "matched_debit_ids": [],
             "matched_credit_ids": [70],
@@ -273,6 +308,8 @@ def test_a_partly_reconciled_rewrite_of_our_own_is_undone() -> None:
             "id": 3,
             "account_id": [6, "Receivable"],
             "amount_currency": -40.0,
+            "balance": -40.0,
+            "currency_id": EUR_ID,
             "name": "bankrec: INV/2",
             "matched_debit_ids": [],
             "matched_credit_ids": [],
@@ -355,8 +392,137 @@ def test_addon_batch_is_one_call_with_exact_amounts_and_maps_each_answer() -> No
     assert first["counterparts"][0]["amount"] == "-100.10"  # a decimal string, not a float
     assert first["counterparts"][0]["reconcile_with"] == 501
     assert first["transfer"] is False
-    assert first["version"] == PROTOCOL_VERSION  # the add-on refuses versions it does not know
+    assert first["version"] == PROTOCOL_VERSION == 2  # the add-on refuses versions it lacks
+    assert first["suspense_balance"] == "-100.10"
+    assert first["counterparts"][0]["currency"] == "EUR"
+    assert first["counterparts"][0]["balance"] == "-100.10"
     assert sent[3]["transfer"] == "bankrec-transfer: T4"
+
+
+def _across() -> tuple[LineState, LinePlan]:
+    """An EUR line of 950.00 paying a 1,000.00 CHF invoice in full (as the planner plans
+    it: the counterpart in CHF, worth the line's 950.00 EUR)."""
+    state = _pristine(1, "950.00")
+    cp = Counterpart(
+        6,
+        Decimal("-1000.00"),
+        "bankrec: INV/CHF",
+        7,
+        reconcile_with=501,
+        currency="CHF",
+        balance=Decimal("-950.00"),
+    )
+    return state, LinePlan("T1", 1, 10, Booking.PAYMENT, (cp,), 7)
+
+
+def test_addon_instruction_carries_the_counterparts_currency_and_balance() -> None:
+    sent: list[Any] = []
+
+    def handler(model: str, method: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        sent.extend(args[0])
+        return [{"key": "T1", "status": "done", "message": ""}]
+
+    w, _t = addon(handler)
+    (outcome,) = w.execute_batch([_across()])
+    assert outcome.action == "reconciled"
+    (cp,) = sent[0]["counterparts"]
+    assert (cp["currency"], cp["amount"], cp["balance"]) == ("CHF", "-1000.00", "-950.00")
+    assert (sent[0]["suspense_amount"], sent[0]["suspense_balance"]) == ("-950.00", "-950.00")
+
+
+def test_plain_rpc_writes_each_items_currency_amount_and_balance() -> None:
+    written: list[Any] = []
+    reconciled: list[Any] = []
+
+    def handler(model: str, method: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        if method == "write":
+            written.append(args[1])
+            return True
+        if method == "reconcile":
+            reconciled.append(args[0])
+            return None
+        raise AssertionError(method)
+
+    t = transport(handler)
+    w = RpcExecutor(t, currency_ids={"EUR": 1, "CHF": 5})
+    state, plan = _across()
+    outcome = w.execute(plan, state)
+    assert outcome.action == "reconciled", outcome.message
+    (values,) = written
+    assert values["line_ids"][0] == (1, 100, {"partner_id": 7})
+    command, item_id, vals = values["line_ids"][1]
+    assert (command, item_id) == (1, 101)  # the suspense item, rewritten in place
+    assert (vals["currency_id"], vals["amount_currency"], vals["balance"]) == (5, -1000.0, -950.0)
+    assert reconciled == [[101, 501]]
+
+
+def test_plain_rpc_reads_the_currencies_once_when_not_given() -> None:
+    def handler(model: str, method: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        return True if method == "write" else None
+
+    w, t = rpc(handler)
+    state = _pristine(1, "10.00")
+    assert w.execute(_payment("T1", 1, "10.00"), state).action == "reconciled"
+    assert w.execute(_payment("T2", 1, "10.00"), state).action == "reconciled"
+    assert t.calls["res.currency.search_read"] == 1
+
+
+def test_plain_rpc_refuses_a_currency_odoo_does_not_know_before_writing() -> None:
+    w = RpcExecutor(transport(lambda *a: pytest.fail("nothing may be written")), currency_ids={})
+    state, plan = _across()
+    outcome = w.execute(plan, state)
+    assert outcome.action == "error" and "CHF" in outcome.message
+
+
+def test_a_rewrite_worth_another_balance_than_planned_is_undone() -> None:
+    state = _pristine(1, "950.00")
+    plan = LinePlan(
+        "T1",
+        1,
+        10,
+        Booking.PAYMENT,
+        (
+            Counterpart(
+                6,
+                Decimal("-600.00"),
+                "bankrec: A",
+                7,
+                501,
+                currency="CHF",
+                balance=Decimal("-570.00"),
+            ),
+            Counterpart(
+                6,
+                Decimal("-400.00"),
+                "bankrec: B",
+                7,
+                502,
+                currency="CHF",
+                balance=Decimal("-380.00"),
+            ),
+        ),
+        7,
+    )
+    rows = [
+        {"id": 100, "account_id": [41, "Bank"], "amount_currency": 950.0, "balance": 950.0,
+         "currency_id": EUR_ID, **UNMATCHED},
+        {"id": 101, "account_id": [6, "Receivable"], "amount_currency": -600.0,
+         "balance": -570.0, "currency_id": [5, "CHF"], **UNMATCHED, "name": "bankrec: A"},
+        {"id": 102, "account_id": [6, "Receivable"], "amount_currency": -400.0,
+         "balance": -379.0, "currency_id": [5, "CHF"], **UNMATCHED, "name": "bankrec: B"},
+    ]  # fmt: skip
+    calls: list[str] = []
+
+    def handler(model: str, method: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        calls.append(method)
+        if method == "search_read":
+            return rows
+        return True if method == "write" else None
+
+    w = RpcExecutor(transport(handler), currency_ids={"EUR": 1, "CHF": 5})
+    outcome = w.execute(plan, state)
+    assert outcome.action == "error" and "does not match the plan" in outcome.message
+    assert "reconcile" not in calls and calls[-1] == "action_undo_reconciliation"
 
 
 def test_addon_call_failing_reports_every_line_of_the_batch_and_writes_nothing_else() -> None:

@@ -6,18 +6,25 @@ Odoo 17 Community reconciles a bank line by rewriting its suspense journal item 
 counterparts and reconciling those with the invoices' open items. Over plain RPC that is
 two or more calls per line and a crash between them leaves a half-booked line; here each
 line is one savepoint on the server, and a whole batch is one call.
+
+Foreign currencies (instruction version 2): each counterpart is written in the currency of
+what it settles, with its ``amount_currency`` and the company-currency ``balance`` the
+line's money is worth. Reconciling it with the invoice's open item then lets Odoo's own
+``reconcile`` book the exchange difference (in the company's exchange journal), exactly as
+for its payments; nothing here computes an exchange entry.
 """
 
 from decimal import Decimal, InvalidOperation
 
 from odoo import _, api, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare
 
 # Versions of the instruction format this module understands (the connector's
 # connectors/odoo/addon_protocol.py PROTOCOL_VERSION); an instruction without a version is
-# taken as version 1, the format before versions were written down.
-PROTOCOL_VERSIONS = (1,)
+# taken as version 1, the format before versions were written down. Version 1 has every
+# amount in the company's currency; version 2 gives each counterpart its currency and its
+# company-currency balance.
+PROTOCOL_VERSIONS = (1, 2)
 
 
 class AccountBankStatementLine(models.Model):
@@ -84,11 +91,13 @@ class AccountBankStatementLine(models.Model):
 
     # ------------------------------------------------------------------ helpers
     def _bankrec_reconciled_invoices(self):
-        """The entries the lines' counterpart items are reconciled with."""
+        """The entries the lines' counterpart items are reconciled with, but for Odoo's
+        own exchange-difference entries (which its undo reverses)."""
         items = self.line_ids
         partials = items.matched_debit_ids | items.matched_credit_ids
         others = (partials.debit_move_id | partials.credit_move_id) - items
-        return others.move_id
+        exchange = partials.exchange_move_id | partials.full_reconcile_id.exchange_move_id
+        return others.move_id - exchange
 
     def _bankrec_apply_one(self, instruction):
         version = instruction.get("version", 1)
@@ -106,19 +115,41 @@ class AccountBankStatementLine(models.Model):
             raise UserError(_("Statement line %s does not exist.", instruction["line_id"]))
         line.check_access_rule("write")
         journal = line.journal_id
-        currency = journal.currency_id or journal.company_id.currency_id
-        if line.foreign_currency_id or currency != line.company_id.currency_id:
+        company_currency = line.company_id.currency_id
+        currency = journal.currency_id or company_currency
+        if line.foreign_currency_id:
             raise UserError(
-                _("Line %s: foreign-currency lines are not supported by bankrec yet.", line.id)
+                _(
+                    "Line %s: its transaction is in another currency than its journal; "
+                    "bankrec does not book such lines.",
+                    line.id,
+                )
+            )
+        if version == 1 and currency != company_currency:
+            raise UserError(
+                _(
+                    "Line %(line)s: its journal is in %(currency)s; instruction format "
+                    "version 1 books the company's currency only (update the connector).",
+                    line=line.id,
+                    currency=currency.name,
+                )
             )
         liquidity, suspense, others = line._seek_for_lines()
         expected = _decimal(instruction["suspense_amount"])
+        expected_balance = instruction.get("suspense_balance")
         if (
             len(liquidity) != 1
             or len(suspense) != 1
             or others
             or suspense.id != int(instruction["suspense_id"])
+            or suspense.currency_id != currency
             or currency.compare_amounts(suspense.amount_currency, float(expected))
+            or (
+                expected_balance not in (None, False)
+                and company_currency.compare_amounts(
+                    suspense.balance, float(_decimal(expected_balance))
+                )
+            )
         ):
             return {
                 "status": "skipped",
@@ -128,27 +159,22 @@ class AccountBankStatementLine(models.Model):
         counterparts = instruction.get("counterparts") or []
         if not counterparts:
             raise UserError(_("Line %s: no counterparts given.", line.id))
-        amounts = [_decimal(cp["amount"]) for cp in counterparts]
-        if sum(amounts) != expected:
-            raise UserError(
-                _(
-                    "Line %(line)s: the counterparts sum to %(sum)s, the suspense item is "
-                    "%(expected)s.",
-                    line=line.id,
-                    sum=sum(amounts),
-                    expected=expected,
-                )
-            )
+        parsed = [
+            self._bankrec_counterpart(line, cp, version, currency, company_currency)
+            for cp in counterparts
+        ]
+        self._bankrec_check_sums(line, parsed, currency, expected, company_currency, suspense)
         commands = []
         if instruction.get("partner_id"):
             commands.append((1, liquidity.id, {"partner_id": int(instruction["partner_id"])}))
-        for index, (cp, amount) in enumerate(zip(counterparts, amounts, strict=True)):
+        for index, (cp, cp_currency, amount, balance, _target) in enumerate(parsed):
             vals = {
                 "account_id": int(cp["account_id"]),
                 "partner_id": int(cp["partner_id"]) if cp.get("partner_id") else False,
                 "name": cp.get("name") or "/",
+                "currency_id": cp_currency.id,
                 "amount_currency": float(amount),
-                "balance": float(amount),
+                "balance": float(balance),
             }
             commands.append((1, suspense.id, vals) if index == 0 else (0, 0, vals))
         line.move_id.write({"line_ids": commands})
@@ -159,17 +185,19 @@ class AccountBankStatementLine(models.Model):
                 _("Line %s: the entry has an unexpected shape after the rewrite.", line.id)
             )
         invoices = self.env["account.move"]
-        for item, cp, amount in zip(ordered, counterparts, amounts, strict=True):
-            if item.account_id.id != int(cp["account_id"]) or float_compare(
-                item.amount_currency, float(amount), precision_rounding=currency.rounding
+        for item, (cp, cp_currency, amount, balance, target) in zip(ordered, parsed, strict=True):
+            if (
+                item.account_id.id != int(cp["account_id"])
+                or item.currency_id != cp_currency
+                or cp_currency.compare_amounts(item.amount_currency, float(amount))
+                or company_currency.compare_amounts(item.balance, float(balance))
             ):
                 raise UserError(_("Line %s: journal item %s does not match.", line.id, item.id))
-            if cp.get("reconcile_with"):
-                target = self.env["account.move.line"].browse(int(cp["reconcile_with"])).exists()
-                if not target or target.reconciled:
-                    raise UserError(
-                        _("Journal item %s is not open any more.", cp["reconcile_with"])
-                    )
+            if target:
+                if target.reconciled:
+                    raise UserError(_("Journal item %s is not open any more.", target.id))
+                # in the invoice's currency: Odoo books what the two company-currency values
+                # differ by as an exchange difference of its own
                 (item | target).reconcile()
                 invoices |= target.move_id
         if instruction.get("transfer"):
@@ -180,6 +208,126 @@ class AccountBankStatementLine(models.Model):
             "message": "",
             "payment_states": {str(m.id): m.payment_state for m in invoices},
         }
+
+    def _bankrec_counterpart(self, line, cp, version, currency, company_currency):
+        """One counterpart of an instruction, checked: ``(cp, currency, amount, balance,
+        item to reconcile with)``.
+
+        Version 1 is the company's currency only: no currency but the company's and no
+        balance other than the amount. Version 2: ``currency`` (ISO code or id; the
+        journal's when absent) and ``balance`` (decimal string; required unless the
+        currency is the company's, where it must be the amount). A counterpart is written
+        in the currency of the item it is reconciled with, so Odoo reconciles them in that
+        currency and books the exchange difference.
+        """
+        amount = _decimal(cp["amount"])
+        cp_currency = self._bankrec_currency(cp.get("currency"), currency)
+        raw_balance = cp.get("balance")
+        balance = amount if raw_balance in (None, False) else _decimal(raw_balance)
+        if version == 1 and (cp_currency != company_currency or balance != amount):
+            raise UserError(
+                _(
+                    "Line %(line)s: instruction format version 1 books the company's "
+                    "currency only, not %(currency)s (update the connector).",
+                    line=line.id,
+                    currency=cp_currency.name,
+                )
+            )
+        if cp_currency == company_currency:
+            if balance != amount:
+                raise UserError(
+                    _(
+                        "Line %(line)s: a counterpart in %(currency)s has its balance "
+                        "%(balance)s differ from its amount %(amount)s.",
+                        line=line.id,
+                        currency=cp_currency.name,
+                        balance=balance,
+                        amount=amount,
+                    )
+                )
+        elif raw_balance in (None, False):
+            raise UserError(
+                _(
+                    "Line %(line)s: a counterpart in %(currency)s needs its balance in "
+                    "%(company)s.",
+                    line=line.id,
+                    currency=cp_currency.name,
+                    company=company_currency.name,
+                )
+            )
+        if amount * balance < 0:
+            raise UserError(
+                _(
+                    "Line %(line)s: a counterpart of %(amount)s %(currency)s cannot be worth "
+                    "%(balance)s %(company)s.",
+                    line=line.id,
+                    amount=amount,
+                    currency=cp_currency.name,
+                    balance=balance,
+                    company=company_currency.name,
+                )
+            )
+        target = self.env["account.move.line"]
+        if cp.get("reconcile_with"):
+            target = target.browse(int(cp["reconcile_with"])).exists()
+            if not target:
+                raise UserError(_("Journal item %s is not open any more.", cp["reconcile_with"]))
+            if target.currency_id != cp_currency:
+                raise UserError(
+                    _(
+                        "Line %(line)s: the counterpart for %(item)s is in %(currency)s, the "
+                        "item in %(item_currency)s; it must be in the item's currency.",
+                        line=line.id,
+                        item=target.move_id.name,
+                        currency=cp_currency.name,
+                        item_currency=target.currency_id.name,
+                    )
+                )
+        return cp, cp_currency, amount, balance, target
+
+    @api.model
+    def _bankrec_currency(self, value, default):
+        """A counterpart's currency: an ISO code, an id, or ``default`` when not given."""
+        if value in (None, False, ""):
+            return default
+        Currency = self.env["res.currency"].with_context(active_test=False)
+        if isinstance(value, int) and not isinstance(value, bool):
+            found = Currency.browse(value).exists()
+        else:
+            found = Currency.search([("name", "=", str(value))], limit=1)
+        if not found:
+            raise UserError(_("Unknown currency %s.", value))
+        return found
+
+    def _bankrec_check_sums(self, line, parsed, currency, expected, company_currency, suspense):
+        """The counterparts replace the suspense item exactly: their balances add up to its
+        balance (else the entry would not balance against the untouched bank item) and,
+        when all are in the journal's currency, their amounts to its amount."""
+        if all(c == currency for _cp, c, _a, _b, _t in parsed):
+            amounts = sum((amount for _cp, _c, amount, _b, _t in parsed), Decimal(0))
+            if amounts != expected:
+                raise UserError(
+                    _(
+                        "Line %(line)s: the counterparts sum to %(sum)s, the suspense item "
+                        "is %(expected)s.",
+                        line=line.id,
+                        sum=amounts,
+                        expected=expected,
+                    )
+                )
+        balances = sum((balance for _cp, _c, _a, balance, _t in parsed), Decimal(0))
+        suspense_balance = _decimal(company_currency.round(suspense.balance))
+        if company_currency.compare_amounts(float(balances), float(suspense_balance)):
+            raise UserError(
+                _(
+                    "Line %(line)s: the counterparts' balances sum to %(sum)s %(company)s, "
+                    "the suspense item's is %(expected)s.",
+                    line=line.id,
+                    sum=balances,
+                    company=company_currency.name,
+                    expected=suspense_balance,
+                )
+            )
 
     def _bankrec_pair_transfer(self, line, item, other_name):
         """Reconcile our transfer-account item with the other side's (the item labelled

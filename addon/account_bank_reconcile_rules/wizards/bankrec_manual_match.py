@@ -6,6 +6,11 @@ The person picks open receivable/payable journal items (searchable by document n
 partner or amount) and how much of each the line pays; the difference, if any, is written
 off within the company's limits. Booking goes through the same planner and server-side
 ``bankrec_apply`` as automatic runs, so a manual match is as atomic and as safe.
+
+Each amount is in its item's currency (what of the item the line settles): an EUR line
+may pay a CHF invoice, in full or the CHF part the person chose. The line's whole amount
+then goes to the items and Odoo books what it is worth more or less than their booked
+value as an exchange difference; bankrec's matching never pairs currencies by itself.
 """
 
 from decimal import Decimal
@@ -82,9 +87,18 @@ class BankrecManualMatch(models.TransientModel):
                     left -= part
         self.env["bankrec.manual.match.line"].create(values)
 
-    @api.depends("line_ids.amount", "amount")
+    @api.depends("line_ids.amount", "line_ids.currency_id", "amount", "currency_id")
     def _compute_difference(self):
+        """What the chosen items take of the line, and what is left to write off.
+
+        With an item in another currency than the line's there is nothing to write off:
+        the line's whole amount goes to the items, and the difference to their booked
+        value is the exchange difference Odoo books when it reconciles them.
+        """
         for wizard in self:  # signed as money on the bank line: receivables in, payables out
+            if any(line.currency_id != wizard.currency_id for line in wizard.line_ids):
+                wizard.allocated, wizard.difference = wizard.amount, 0.0
+                continue
             wizard.allocated = sum(line.amount * line.sign for line in wizard.line_ids)
             wizard.difference = wizard.amount - wizard.allocated
 
@@ -100,7 +114,7 @@ class BankrecManualMatch(models.TransientModel):
                 raise UserError(
                     _("The amount for %s must be positive.", line.move_line_id.display_name)
                 )
-            move = line.move_line_id.move_id
+            move = line.move_line_id.move_id  # amounts in the item's currency
             by_move[move.id] = by_move.get(move.id, Decimal(0)) + Decimal(str(line.amount))
         decision = Decision(
             transaction_id(st_line),
@@ -128,7 +142,8 @@ class BankrecManualMatchLine(models.TransientModel):
 
     wizard_id = fields.Many2one("bankrec.manual.match", required=True, ondelete="cascade")
     company_id = fields.Many2one(related="wizard_id.company_id")
-    currency_id = fields.Many2one(related="wizard_id.currency_id")
+    # the item's currency: its open amount, and what the line pays of it, are in it
+    currency_id = fields.Many2one(related="move_line_id.currency_id")
     move_line_id = fields.Many2one(
         "account.move.line",
         string="Open item",
