@@ -1,5 +1,7 @@
 # Copyright 2026 bankrec contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from unittest.mock import patch
+
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
@@ -228,3 +230,91 @@ class TestBankrecApply(AccountTestInvoicingCommon):
         in_item = in_line.move_id.line_ids.filtered(lambda ml: ml.account_id == transfer)
         self.assertTrue(out_item.reconciled and in_item.reconciled)
         self.assertEqual(out_item.full_reconcile_id, in_item.full_reconcile_id)
+
+    # ------------------------------------------------------------------ batches
+    def _shape(self, st_line, invoice):
+        """What a person sees of a booked line and its invoice, ids and names aside."""
+        items = st_line.move_id.line_ids.sorted("id")
+        open_item = self._open_item(invoice)
+        return (
+            st_line.is_reconciled,
+            st_line.partner_id,
+            invoice.payment_state,
+            invoice.amount_residual,
+            len(open_item.matched_debit_ids | open_item.matched_credit_ids),
+            [
+                (ml.account_id, ml.partner_id, ml.balance, ml.amount_currency, ml.reconciled)
+                for ml in items
+            ],
+        )
+
+    def test_a_batch_ends_exactly_as_booking_line_by_line(self):
+        amounts = [110.0, 220.0, 330.0, 440.0]
+        alone = [(self._invoice(a), self._st_line(a, f"alone {a}")) for a in amounts]
+        batched = [(self._invoice(a), self._st_line(a, f"batch {a}")) for a in amounts]
+        for invoice, st_line in alone:
+            [result] = self.StLine.bankrec_apply(
+                [self._instruction(st_line, [(self._open_item(invoice), invoice.amount_total)])]
+            )
+            self.assertEqual(result["status"], "done", result)
+        Item = type(self.env["account.move.line"])
+        with patch.object(
+            Item, "_reconcile_plan", autospec=True, side_effect=Item._reconcile_plan
+        ) as reconcile_plan:
+            results = self.StLine.bankrec_apply(
+                [
+                    self._instruction(
+                        st_line, [(self._open_item(inv), inv.amount_total)], key=str(k)
+                    )
+                    for k, (inv, st_line) in enumerate(batched)
+                ]
+            )
+        self.assertEqual(reconcile_plan.call_count, 1)  # the batch path, one reconcile for all
+        self.assertEqual([r["status"] for r in results], ["done"] * 4)
+        self.assertEqual(
+            [r["payment_states"] for r in results],
+            [{str(inv.id): "paid"} for inv, _st in batched],
+        )
+        for (inv_a, line_a), (inv_b, line_b) in zip(alone, batched, strict=True):
+            self.assertEqual(self._shape(line_a, inv_a), self._shape(line_b, inv_b))
+
+    def test_one_bad_line_does_not_cost_the_good_ones_of_its_batch(self):
+        invoices = [self._invoice(a) for a in (50.0, 60.0, 70.0)]
+        lines = [self._st_line(inv.amount_total, f"l{k}") for k, inv in enumerate(invoices)]
+        instructions = [
+            self._instruction(st, [(self._open_item(inv), inv.amount_total)], key=f"k{k}")
+            for k, (inv, st) in enumerate(zip(invoices, lines, strict=True))
+        ]
+        instructions[1]["counterparts"][0]["reconcile_with"] = 10**9  # no such item
+        results = self.StLine.bankrec_apply(instructions)
+        self.assertEqual([r["status"] for r in results], ["done", "error", "done"])
+        self.assertEqual([r["key"] for r in results], ["k0", "k1", "k2"])
+        self.assertEqual([inv.payment_state for inv in invoices], ["paid", "not_paid", "paid"])
+
+    def test_two_lines_paying_one_invoice_in_one_batch_pay_it_in_parts(self):
+        invoice = self._invoice(900.0)
+        first, second = self._st_line(400.0, "part 1"), self._st_line(500.0, "part 2")
+        item = self._open_item(invoice)
+        results = self.StLine.bankrec_apply(
+            [self._instruction(first, [(item, 400)], key="a"),
+             self._instruction(second, [(item, 500)], key="b")]
+        )  # fmt: skip
+        self.assertEqual([r["status"] for r in results], ["done", "done"], results)
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(len(item.matched_credit_ids | item.matched_debit_ids), 2)
+
+    def test_malformed_instructions_are_errors_of_their_own_line(self):
+        invoice = self._invoice(80.0)
+        good = self._st_line(80.0, "good")
+        huge = self._instruction(self._st_line(10.0, "huge"), [], key="huge")
+        huge["suspense_amount"] = "1e309"
+        keyless = self._instruction(self._st_line(20.0, "no key"), [])
+        del keyless["key"]
+        results = self.StLine.bankrec_apply(
+            [huge, keyless, "not a mapping",
+             self._instruction(good, [(self._open_item(invoice), 80)], key="good")]
+        )  # fmt: skip
+        self.assertEqual([r["status"] for r in results], ["error", "error", "error", "done"])
+        self.assertIn("not an amount", results[0]["message"])
+        self.assertIs(results[1]["key"], False)  # never None: XML-RPC cannot marshal it
+        self.assertEqual(invoice.payment_state, "paid")
