@@ -13,6 +13,7 @@ import dataclasses
 import json
 import time
 import uuid
+from collections import defaultdict
 from contextlib import ExitStack
 from decimal import Decimal
 
@@ -199,18 +200,16 @@ class Engine:
             values.append(run_line_values(run, d, refs[d.transaction_id], outcome, numbers))
         run_lines = self.env["bankrec.run.line"].create(values)
         counts = {"reconciled": 0, "suggested": 0, "unmatched": 0, "ignored": 0, "error": 0}
+        same = defaultdict(list)  # one write per distinct (state, confidence), not per line
         for run_line in run_lines:
             state = statement_state(run_line)
-            run_line.statement_line_id.write(
-                {
-                    "bankrec_state": state,
-                    "bankrec_confidence": run_line.confidence,
-                    "bankrec_decision_id": run_line.id,
-                }
-            )
+            same[(state, run_line.confidence)].append(run_line.statement_line_id.id)
             key = {"to_review": "suggested"}.get(state, state)
             counts[key] += 1
             counts["error"] += run_line.outcome in ("error", "refused")
+        StLine = self.env["account.bank.statement.line"]
+        for (state, confidence), ids in same.items():
+            StLine.browse(ids).write({"bankrec_state": state, "bankrec_confidence": confidence})
         run.write(
             {
                 "line_count": len(run_lines),

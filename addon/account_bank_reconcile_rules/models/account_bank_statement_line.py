@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Review actions on a statement line: validate, choose an alternative, ignore, undo."""
 
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..engine.runner import Engine
@@ -21,10 +21,31 @@ class AccountBankStatementLine(models.Model):
     bankrec_state = fields.Selection(STATES, string="bankrec", index=True, copy=False)
     bankrec_confidence = fields.Integer(string="Confidence", copy=False)
     bankrec_decision_id = fields.Many2one(
-        "bankrec.run.line", string="Latest decision", copy=False, index="btree_not_null"
+        "bankrec.run.line",
+        string="Latest decision",
+        compute="_compute_bankrec_decision_id",
+        help="The decision of the latest run that looked at this line.",
+    )
+    bankrec_run_line_ids = fields.One2many(
+        "bankrec.run.line", "statement_line_id", string="Decisions", readonly=True
     )
     bankrec_reasons = fields.Text(related="bankrec_decision_id.reasons", string="Why")
     bankrec_band = fields.Selection(related="bankrec_decision_id.band", string="Band")
+
+    @api.depends("bankrec_run_line_ids")
+    def _compute_bankrec_decision_id(self):
+        """The latest run line of each statement line, found for all of them in one search
+        (a run records thousands of lines: no write per line just to point at it)."""
+        latest = {}
+        ids = [i for i in self.ids if isinstance(i, int)]
+        if ids:
+            run_lines = self.env["bankrec.run.line"].search(
+                [("statement_line_id", "in", ids)], order="id desc"
+            )
+            for run_line in run_lines:
+                latest.setdefault(run_line.statement_line_id.id, run_line)
+        for line in self:
+            line.bankrec_decision_id = latest.get(line.id, False)
 
     # ------------------------------------------------------------------ actions
     def action_bankrec_reconcile(self):
@@ -102,7 +123,7 @@ class AccountBankStatementLine(models.Model):
                 )
             )
         decision.outcome = "booked"
-        self.write({"bankrec_state": "reconciled", "bankrec_decision_id": decision.id})
+        self.write({"bankrec_state": "reconciled"})
         return True
 
     def _bankrec_undo_lines(self):
