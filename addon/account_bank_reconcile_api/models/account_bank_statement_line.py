@@ -261,9 +261,17 @@ class AccountBankStatementLine(models.Model):
         ((cp, _currency, _amount, _balance, target),) = parsed
         if target.reconciled:
             raise UserError(_("Journal item %s is not open any more.", target.id))
-        if instruction.get("partner_id"):
-            liquidity.write({"partner_id": int(instruction["partner_id"])})
-        suspense.write(
+        # Written below the statement line's two-way synchronisation (which would re-derive
+        # the whole entry from the line, twice per line): line, entry and items are set to
+        # exactly what that synchronisation gives them -- the test comparing a batch with
+        # line-by-line booking pins it.
+        quiet = {"skip_account_move_synchronization": True}
+        partner = int(instruction["partner_id"]) if instruction.get("partner_id") else None
+        if partner:
+            line.with_context(**quiet).write({"partner_id": partner})
+            line.move_id.with_context(**quiet).write({"partner_id": partner})
+            liquidity.with_context(**quiet).write({"partner_id": partner})
+        suspense.with_context(**quiet).write(
             {
                 "account_id": int(cp["account_id"]),
                 "partner_id": int(cp["partner_id"]) if cp.get("partner_id") else False,

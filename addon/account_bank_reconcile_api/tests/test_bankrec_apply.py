@@ -238,7 +238,10 @@ class TestBankrecApply(AccountTestInvoicingCommon):
         open_item = self._open_item(invoice)
         return (
             st_line.is_reconciled,
+            st_line.amount_residual,
             st_line.partner_id,
+            st_line.move_id.partner_id,
+            st_line.move_id.state,
             invoice.payment_state,
             invoice.amount_residual,
             len(open_item.matched_debit_ids | open_item.matched_credit_ids),
