@@ -235,3 +235,20 @@ def test_output_files_get_the_usual_permissions(tmp_path: Path) -> None:
     mask = os.umask(0)
     os.umask(mask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+@pytest.mark.parametrize(
+    "fixture", ["camt/camt053_v02_ch.xml", "mt940/german-dk.sta"]
+)  # fmt: skip
+def test_streaming_readers_report_the_bytes_they_read(fixture: str) -> None:
+    """What the import's progress bar shows for a large file: bytes read, up to its size."""
+    from bankrec.statements.registry import read_statements
+    from bankrec.statements.textfile import read_progress
+
+    path = ROOT / "tests" / "fixtures" / fixture
+    seen: list[int] = []
+    with read_progress(seen.append):
+        statements = read_statements(path)
+    assert statements and seen
+    assert max(seen) == path.stat().st_size  # every byte, whichever pass read it
+    assert read_statements(path) == statements  # the same statements, counted or not

@@ -24,6 +24,7 @@ from bankrec.model import Balance, Transaction
 from bankrec.money import format_amount
 from bankrec.statements.canonical import write_statement_csv
 from bankrec.statements.importing import ImportResult, import_files
+from bankrec.statements.textfile import read_progress
 
 
 def register(sub: Any) -> None:
@@ -72,6 +73,13 @@ def register(sub: Any) -> None:
 FORMATS = ("csv", "json")
 
 
+def _size_mb(path: Path) -> int:
+    try:
+        return max(1, path.stat().st_size // 1_000_000)
+    except OSError:
+        return 1  # the reader reports the error, with the file's name
+
+
 def output_format(to: str | None, output: Path | None) -> str:
     """``--to``, else the output file's extension, else CSV (the canonical statement)."""
     if to is not None:
@@ -94,13 +102,27 @@ def run(args: argparse.Namespace) -> int:
         return _detect(files, args.output)
     fmt = output_format(args.to, args.output)
     with Reporter(quiet=args.quiet) as reporter:
-        task = reporter.task("reading statements", total=len(files))
-        result = import_files(
-            files,
-            profile=args.profile,
-            allow_unbalanced=args.allow_unbalanced,
-            progress=lambda done: task.update(completed=done),
-        )
+        sizes = [_size_mb(path) for path in files]
+        task = reporter.task(f"reading {files[0].name} (MB)", total=sum(sizes) or None)
+        done_before = [0]  # MB of the files already read
+
+        def file_done(count: int) -> None:
+            done_before[0] = sum(sizes[:count])
+            if count < len(files):
+                task.update(
+                    completed=done_before[0], description=f"reading {files[count].name} (MB)"
+                )
+
+        def bytes_read(count: int) -> None:
+            task.update(completed=done_before[0] + count // 1_000_000)
+
+        with read_progress(bytes_read):
+            result = import_files(
+                files,
+                profile=args.profile,
+                allow_unbalanced=args.allow_unbalanced,
+                progress=file_done,
+            )
         for problem in result.problems:
             print(f"bankrec: warning: {problem}", file=sys.stderr)
         _print_warnings([w for _, st in result.statements for w in st.warnings])

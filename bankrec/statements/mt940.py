@@ -37,7 +37,7 @@ from pathlib import Path
 from bankrec.model import Statement
 from bankrec.statements.mt940_statements import Facts, StatementReader
 from bankrec.statements.mt940_text import inspect_encoding, text_lines
-from bankrec.statements.textfile import reading
+from bankrec.statements.textfile import open_binary, reading
 
 NAME = "mt940"
 
@@ -63,7 +63,7 @@ def read(path: Path) -> list[Statement]:
     # the right accounts, and reading 3 is then always consistent.
     for _ in range(_MAX_READINGS):
         reader = StatementReader(name, facts, check_controls=encoding.check_controls)
-        with reading(path), Path(path).open("rb") as raw:
+        with reading(path), open_binary(Path(path)) as raw:
             statements = reader.run(text_lines(raw, encoding))
         if reader.consistent():
             return statements

@@ -17,6 +17,7 @@ import string
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import charset_normalizer
 
@@ -131,7 +132,7 @@ def _control_error(name: str, line: int, char: str) -> StatementError:
     )
 
 
-def text_lines(raw: io.BufferedReader, encoding: Encoding) -> Iterable[str]:
+def text_lines(raw: BinaryIO, encoding: Encoding) -> Iterable[str]:
     """The file's text lines (CR LF, CR and LF all end a line), decoded as they are read."""
     if encoding.skip_bom:
         raw.seek(3)

@@ -15,10 +15,11 @@ error of its own:
 from __future__ import annotations
 
 import codecs
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from bankrec.errors import Location, StatementError
 
@@ -41,10 +42,57 @@ def reading(path: Path | str, *, what: str = "file") -> Iterator[None]:
         raise read_error(path, exc, what) from None
 
 
+ReadProgress = Callable[[int], None]  # bytes of the file read so far
+_read_progress: ContextVar[ReadProgress | None] = ContextVar("read_progress", default=None)
+
+
+@contextmanager
+def read_progress(report: ReadProgress) -> Iterator[None]:
+    """Within the block, streaming readers report how many bytes of their file they have
+    read (the import command's progress bar on a 1 GB statement); outside it, nothing."""
+    token = _read_progress.set(report)
+    try:
+        yield
+    finally:
+        _read_progress.reset(token)
+
+
+class _Counted:
+    """A binary file that reports its bytes read so far on every ``read``."""
+
+    def __init__(self, handle: BinaryIO, report: ReadProgress) -> None:
+        self._handle: Any = handle
+        self._report = report
+        self._done = 0
+
+    def read(self, size: int = -1) -> bytes:
+        return self._counted(self._handle.read(size))
+
+    def read1(self, size: int = -1) -> bytes:  # what io.TextIOWrapper reads with
+        return self._counted(self._handle.read1(size))
+
+    def _counted(self, data: bytes) -> bytes:
+        self._done += len(data)
+        self._report(self._done)
+        return data
+
+    def __enter__(self) -> _Counted:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._handle.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._handle, name)
+
+
 def open_binary(path: Path, *, what: str = "file") -> BinaryIO:
-    """``path`` opened for reading bytes (the caller closes it)."""
+    """``path`` opened for reading bytes (the caller closes it); within
+    :func:`read_progress`, its reads are reported."""
     with reading(path, what=what):
-        return path.open("rb")
+        handle = path.open("rb")
+    report = _read_progress.get()
+    return handle if report is None else _Counted(handle, report)  # type: ignore[return-value]
 
 
 def read_bytes(path: Path, *, what: str = "file") -> bytes:
