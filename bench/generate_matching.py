@@ -26,6 +26,7 @@ from bankrec.open_items import read_open_items_csv
 from bankrec.statements.canonical import read_statement_csv, write_statement_csv
 from bench.matchgen import truth as T
 from bench.matchgen.cases import CATALOGUE, CaseMaker, ItemDraft, TxDraft
+from bench.matchgen.cases.documents import exact_number
 
 ITEM_COLUMNS = (
     "id",
@@ -94,7 +95,7 @@ def generate(seed: int, transactions: int, items: int | None = None) -> Dataset:
         name = queue.pop(0) if queue else rng.choices(names, weights=weights)[0]
         made = CATALOGUE[name][0](maker)
         if len(drafts) + len(made) > transactions:
-            made = maker.exact_number() if transactions - len(drafts) >= 1 else []
+            made = exact_number(maker) if transactions - len(drafts) >= 1 else []
         drafts.extend(made)
     while len(maker.items) < target_items:
         maker.filler()

@@ -4,48 +4,40 @@ Conditions become nested closures over pre-normalised literals (no ``eval``/``ex
 user text). Each condition also yields a *requirement*: literals one of which must be in
 the transaction for the rule to possibly match, which the prefilter indexes so that most
 rules are never tried on most lines. Every problem found is collected, not just the first.
+
+This module checks conditions and decides which closure each becomes; the closures and
+requirements themselves are in :mod:`dsl.conditions`, the checking of actions in
+:mod:`dsl.actions`. ``Action`` and ``Requirement`` are re-exported here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from lark import Token, Tree
 
-from dsl.diagnostics import did_you_mean, one_of
-from dsl.fields import (
-    ACTIONS,
-    DIRECTIONS,
-    FIELDS,
-    FLAG_ACTIONS,
-    KINDS,
-    SPACELESS_FIELDS,
-    FieldType,
-    operators_for,
+from dsl.actions import Action, check_actions
+from dsl.conditions import (
+    Cond,
+    Requirement,
+    compare,
+    conjunction,
+    disjunction,
+    in_range,
+    never,
+    regex_match,
+    selectivity,
 )
+from dsl.diagnostics import did_you_mean, one_of
+from dsl.fields import DIRECTIONS, FIELDS, SPACELESS_FIELDS, FieldType, operators_for
 from dsl.normalize import fold, fold_iban, fold_literal
 from dsl.regex import RegexRejected, compile_regex, required_literal
-from dsl.subject import Subject
-from dsl.syntax import SyntaxProblem
+from dsl.syntax import SyntaxProblem, literal_text, problem_at, unquote
 
-Cond = Callable[[Subject], bool]
-# alternatives ("sub"|"eq", field, folded literal): one must hold for the condition to hold
-Need = tuple[str, str, str]
-Requirement = tuple[Need, ...] | None
-
-LOW_SELECTIVITY_FIELDS = ("currency", "direction", "account")
-MAX_CONFIDENCE_DELTA = 100
-
-
-@dataclass(frozen=True, slots=True)
-class Action:
-    """One action of a rule, validated: ``value`` is text, a signed int or ``None``."""
-
-    name: str
-    value: str | int | None = None
+__all__ = ["Action", "CompiledRule", "Requirement", "compile_tree", "unquote"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,17 +52,13 @@ class CompiledRule:
     fields: frozenset[str]  # text fields the condition reads (only these are folded)
 
 
-def _false(subject: Subject) -> bool:
-    return False
-
-
 def compile_tree(tree: Tree[Token]) -> CompiledRule | list[SyntaxProblem]:
     """Compile a parsed rule, or return every problem found in it."""
     compiler = _Compiler()
     condition_tree, actions_tree = tree.children
     assert isinstance(condition_tree, Tree | Token) and isinstance(actions_tree, Tree)
     condition, requirement = compiler.condition(condition_tree, negated=False)
-    actions = compiler.actions(actions_tree)
+    actions = check_actions(actions_tree, compiler.problems)
     if compiler.problems:
         return compiler.problems
     return CompiledRule(
@@ -83,42 +71,6 @@ def compile_tree(tree: Tree[Token]) -> CompiledRule | list[SyntaxProblem]:
     )
 
 
-def unquote(token: str) -> str:
-    """Text of a quoted literal.
-
-    ``\\'``, ``\\"`` and ``\\\\`` are escapes; other backslashes stay (regexes need them).
-    """
-    body = token[1:-1]
-    if "\\" not in body:
-        return body
-    out: list[str] = []
-    i = 0
-    while i < len(body):
-        ch = body[i]
-        if ch == "\\" and i + 1 < len(body) and body[i + 1] in "'\"\\":
-            out.append(body[i + 1])
-            i += 2
-        else:
-            out.append(ch)
-            i += 1
-    return "".join(out)
-
-
-def _score(requirement: Requirement) -> int:
-    """How selective a requirement is (higher is better); 0 for none."""
-    if not requirement:
-        return 0
-    scores = []
-    for kind, field, literal in requirement:
-        if field in LOW_SELECTIVITY_FIELDS:
-            scores.append(1)
-        elif kind == "eq":
-            scores.append(50)
-        else:
-            scores.append(len(literal))
-    return min(scores)
-
-
 class _Compiler:
     def __init__(self) -> None:
         self.problems: list[SyntaxProblem] = []
@@ -127,11 +79,7 @@ class _Compiler:
 
     # -- reporting -----------------------------------------------------------------------
     def problem(self, at: Token, message: str, expected: str = "", suggestion: str = "") -> None:
-        self.problems.append(
-            SyntaxProblem(
-                at.line or 1, at.column or 1, message, expected, suggestion, max(1, len(at))
-            )
-        )
+        self.problems.append(problem_at(at, message, expected, suggestion))
 
     # -- conditions ----------------------------------------------------------------------
     def condition(self, node: Tree[Token] | Token, negated: bool) -> tuple[Cond, Requirement]:
@@ -144,11 +92,11 @@ class _Compiler:
             merged: Requirement = None
             if all(r for r in reqs):
                 merged = tuple(need for r in reqs if r for need in r)
-            return _any(conds), merged
+            return disjunction(conds), merged
         if kind == "and_expr":
             parts = [self.condition(child, negated) for child in _trees(node)]
-            best = max((r for _, r in parts), key=_score)
-            return _all([c for c, _ in parts]), best if _score(best) else None
+            best = max((r for _, r in parts), key=selectivity)
+            return conjunction([c for c, _ in parts]), best if selectivity(best) else None
         if kind == "negation":
             (child,) = _trees(node)
             inner, _ = self.condition(child, not negated)
@@ -185,7 +133,7 @@ class _Compiler:
                 one_of(FIELDS),
                 did_you_mean(field_token, FIELDS),
             )
-            return _false, None
+            return never, None
         if negated and op not in ("contains", "startswith", "endswith", "matches", "in"):
             self.problem(
                 op_token,
@@ -193,10 +141,10 @@ class _Compiler:
                 "not contains, not startswith, not endswith, not matches, not in",
                 "use '!=' for 'not ='" if op == "=" else "",
             )
-            return _false, None
+            return never, None
         if op not in operators_for(ftype):
             self.type_problem(field, ftype, op_token, op)
-            return _false, None
+            return never, None
         if ftype is FieldType.TEXT:
             cond, req = self.text_comparison(field, op, op_token, values, in_not != negated)
         elif ftype is FieldType.DIRECTION:
@@ -255,10 +203,6 @@ class _Compiler:
             return False
         return True
 
-    @staticmethod
-    def text_of(token: Token) -> str:
-        return unquote(str(token)) if token.type == "STRING" else str(token)
-
     def text_comparison(
         self,
         field: str,
@@ -268,27 +212,27 @@ class _Compiler:
         in_not: bool,
     ) -> tuple[Cond, Requirement]:
         if not self.check_shape(op, op_token, values):
-            return _false, None
+            return never, None
         tokens = self.value_tokens(values)
         norm = fold_iban if field in SPACELESS_FIELDS else fold_literal
         if op == "matches":
             token = tokens[0]
             if token.type != "STRING":
                 self.problem(token, "a regex must be quoted", "a quoted regex like '^CB .*'")
-                return _false, None
+                return never, None
             pattern = unquote(str(token))
             try:
                 regex = compile_regex(pattern)
             except RegexRejected as exc:
                 self.problem(token, str(exc), "an RE2 regular expression")
-                return _false, None
+                return never, None
             capture = "invoice" in regex.groupindex and not in_not
             self.captures_invoice = self.captures_invoice or capture
             literal = required_literal(pattern)
             spaced = field not in SPACELESS_FIELDS
             req: Requirement = (("sub", field, literal),) if literal and spaced else None
-            return _regex_cond(field, regex, capture), req
-        literals = [norm(self.text_of(t)) for t in tokens]
+            return regex_match(field, regex, capture), req
+        literals = [norm(literal_text(t)) for t in tokens]
         lit = literals[0]
         if op == "in":
             options = frozenset(literals)
@@ -312,7 +256,7 @@ class _Compiler:
         tokens = self.value_tokens(values)
         wanted: set[str] = set()
         for token in tokens:
-            value = fold(self.text_of(token))
+            value = fold(literal_text(token))
             if value not in DIRECTIONS:
                 self.problem(
                     token,
@@ -337,13 +281,13 @@ class _Compiler:
         values: Sequence[Tree[Token] | Token],
     ) -> tuple[Cond, Requirement]:
         if op != "between" and not self.check_shape(op, op_token, values):
-            return _false, None
+            return never, None
         tokens = self.value_tokens(values)
         parsed: list[Decimal | dt.date] = []
         for token in tokens:
             value = self.ordered_value(field, ftype, token)
             if value is None:
-                return _false, None
+                return never, None
             parsed.append(value)
         attr = "amount" if ftype is FieldType.NUMBER else "date"
         if op == "between":
@@ -355,12 +299,12 @@ class _Compiler:
                     "between LOW and HIGH with LOW <= HIGH",
                     f"write 'between {tokens[1]} and {tokens[0]}'",
                 )
-                return _false, None
-            return _between(attr, lo, hi), None
+                return never, None
+            return in_range(attr, lo, hi), None
         if op == "in":
             options = frozenset(parsed)
             return (lambda s: (v := getattr(s, attr)) is not None and v in options), None
-        return _ordered(attr, op, parsed[0]), None
+        return compare(attr, op, parsed[0]), None
 
     def ordered_value(self, field: str, ftype: FieldType, token: Token) -> Decimal | dt.date | None:
         if ftype is FieldType.NUMBER:
@@ -389,146 +333,6 @@ class _Compiler:
             self.problem(token, f"not a valid date: {token}", "an existing date YYYY-MM-DD")
             return None
 
-    # -- actions -------------------------------------------------------------------------
-    def actions(self, node: Tree[Token]) -> list[Action]:
-        out: list[Action] = []
-        for action in _trees(node):
-            name_token = action.children[0]
-            assert isinstance(name_token, Token)
-            name = name_token.lower()
-            arg: Token | None = None
-            if len(action.children) > 1:
-                arg_tree = action.children[1]
-                assert isinstance(arg_tree, Tree)
-                first = arg_tree.children[0]
-                assert isinstance(first, Token)
-                arg = first
-            if name.startswith("confidence") and name != "confidence" and arg is None:
-                self.problem(
-                    name_token,
-                    f"unknown action '{name_token}'",
-                    one_of(ACTIONS),
-                    "write confidence+10 or confidence-10",
-                )
-                continue
-            if name not in ACTIONS:
-                self.problem(
-                    name_token,
-                    f"unknown action '{name_token}'",
-                    one_of(ACTIONS),
-                    did_you_mean(name, ACTIONS),
-                )
-                continue
-            checked = self.action(name, name_token, arg)
-            if checked is not None:
-                out.append(checked)
-        return out
-
-    def action(self, name: str, at: Token, arg: Token | None) -> Action | None:
-        if name in FLAG_ACTIONS:
-            if arg is not None:
-                self.problem(arg, f"'{name}' takes no value", f"'{name}' alone")
-                return None
-            return Action(name)
-        if arg is None:
-            expected = {
-                "confidence": "a signed whole number: confidence+10 or confidence-10",
-                "kind": one_of(KINDS),
-            }.get(name, f"a value, e.g. {name} 'Some Name'")
-            self.problem(at, f"'{name}' needs a value", expected)
-            return None
-        if name == "confidence":
-            text = str(arg)
-            if arg.type != "NUMBER" or text[0] not in "+-" or not text[1:].isdigit():
-                self.problem(
-                    arg,
-                    f"confidence needs a signed whole number, got {text}",
-                    "confidence+N or confidence-N, e.g. confidence+20",
-                )
-                return None
-            delta = int(text)
-            if abs(delta) > MAX_CONFIDENCE_DELTA:
-                self.problem(
-                    arg,
-                    f"confidence change {text} is outside -100..+100",
-                    "a change between -100 and +100",
-                )
-                return None
-            return Action(name, delta)
-        value = self.text_of(arg).strip()
-        if not value:
-            self.problem(arg, f"'{name}' needs a non-empty value", f"{name} NAME")
-            return None
-        if name == "kind":
-            if value.lower() not in KINDS:
-                self.problem(
-                    arg, f"unknown kind '{value}'", one_of(KINDS), did_you_mean(value, KINDS)
-                )
-                return None
-            value = value.lower()
-        return Action(name, value)
-
 
 def _trees(node: Tree[Token]) -> list[Tree[Token]]:
     return [child for child in node.children if isinstance(child, Tree)]
-
-
-def _all(conds: list[Cond]) -> Cond:
-    if len(conds) == 2:
-        a, b = conds
-        return lambda s: a(s) and b(s)
-
-    def all_of(s: Subject) -> bool:
-        return all(c(s) for c in conds)
-
-    return all_of
-
-
-def _any(conds: list[Cond]) -> Cond:
-    if len(conds) == 2:
-        a, b = conds
-        return lambda s: a(s) or b(s)
-
-    def any_of(s: Subject) -> bool:
-        return any(c(s) for c in conds)
-
-    return any_of
-
-
-def _regex_cond(field: str, regex: object, capture: bool) -> Cond:
-    search = regex.search  # type: ignore[attr-defined]
-    if not capture:
-        return lambda s: search(s.regex_text(field)) is not None
-
-    def matches_and_captures(s: Subject) -> bool:
-        found = search(s.regex_text(field))
-        if found is None:
-            return False
-        invoice = found.group("invoice")
-        if invoice and s.capture is None:
-            s.capture = invoice
-        return True
-
-    return matches_and_captures
-
-
-def _between(attr: str, lo: object, hi: object) -> Cond:
-    def between(s: Subject) -> bool:
-        value = getattr(s, attr)
-        return value is not None and lo <= value <= hi
-
-    return between
-
-
-def _ordered(attr: str, op: str, ref: object) -> Cond:
-    if op == "=":
-        return lambda s: (v := getattr(s, attr)) is not None and v == ref
-    if op == "!=":
-        return lambda s: (v := getattr(s, attr)) is not None and v != ref
-    if op == "<":
-        return lambda s: (v := getattr(s, attr)) is not None and v < ref
-    if op == "<=":
-        return lambda s: (v := getattr(s, attr)) is not None and v <= ref
-    if op == ">":
-        return lambda s: (v := getattr(s, attr)) is not None and v > ref
-    return lambda s: (v := getattr(s, attr)) is not None and v >= ref

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from dsl.compiler import Requirement
+from dsl.conditions import Requirement
 
 GRAM = 4
 

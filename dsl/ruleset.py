@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from dsl.compiler import Action, Requirement
+from dsl.actions import Action
+from dsl.conditions import Requirement
 from dsl.fields import FIRST_WINS, TEXT_FIELDS
 from dsl.outcome import NO_MATCH, Conflict, Effect, Outcome
 from dsl.prefilter import Prefilter

@@ -63,6 +63,39 @@ class SyntaxProblem:
     width: int = 1
 
 
+def problem_at(at: Token, message: str, expected: str = "", suggestion: str = "") -> SyntaxProblem:
+    """A problem found in a parsed rule, at the token ``at`` and as wide as it."""
+    return SyntaxProblem(
+        at.line or 1, at.column or 1, message, expected, suggestion, max(1, len(at))
+    )
+
+
+def unquote(token: str) -> str:
+    """Text of a quoted literal.
+
+    ``\\'``, ``\\"`` and ``\\\\`` are escapes; other backslashes stay (regexes need them).
+    """
+    body = token[1:-1]
+    if "\\" not in body:
+        return body
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\" and i + 1 < len(body) and body[i + 1] in "'\"\\":
+            out.append(body[i + 1])
+            i += 2
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def literal_text(token: Token) -> str:
+    """The text a value token stands for: a quoted literal unquoted, a word as written."""
+    return unquote(str(token)) if token.type == "STRING" else str(token)
+
+
 class RuleSyntaxError(Exception):
     """Raised by :func:`parse` with the problem found."""
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from bankrec.model import Booking
-from connectors.odoo.plan import TRANSFER_MARK, LinePlan, LineState
+from connectors.odoo.plan_data import TRANSFER_MARK, LinePlan, LineState
 from connectors.odoo.transport import OdooTransport
 
 ADDON_MODULE = "account_bank_reconcile_api"

@@ -26,7 +26,7 @@ from typing import Protocol
 from bankrec.model import Booking
 from connectors.odoo.addon_protocol import ADDON_APPLY, ADDON_MODEL, ADDON_UNDO, addon_instruction
 from connectors.odoo.errors import ConnectorError
-from connectors.odoo.plan import TRANSFER_MARK, LinePlan, LineState, Refusal
+from connectors.odoo.plan_data import TRANSFER_MARK, LinePlan, LineState, Refusal
 from connectors.odoo.reader import Currencies, to_decimal
 from connectors.odoo.transport import OdooTransport
 

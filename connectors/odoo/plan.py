@@ -20,252 +20,48 @@ such a counterpart is reconciled with the invoice's open item, Odoo 17 reconcile
 the invoice's currency and books the difference between the two company-currency values
 itself (an exchange-difference entry in the company's exchange journal), exactly as its own
 payments do. bankrec never computes or writes an exchange entry by hand.
+
+The data it plans with and produces lives in :mod:`connectors.odoo.plan_data` and the
+company-currency values in :mod:`connectors.odoo.plan_balances`; this module decides, and
+re-exports the data types, so ``from connectors.odoo.plan import LinePlan`` keeps working.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import StrEnum
-from typing import Any
 
-from bankrec.matching.config import MatchConfig
 from bankrec.model import Booking, Decision, Status
-from bankrec.money import quantize
+from connectors.odoo.plan_balances import with_balances
+from connectors.odoo.plan_data import (
+    MARK,
+    TRANSFER_MARK,
+    Accounts,
+    Counterpart,
+    InvoiceLine,
+    LineCondition,
+    LinePlan,
+    LineState,
+    MoveLine,
+    Refusal,
+    WriteConfig,
+)
 
-# Counterpart lines bankrec writes carry this label prefix; an interrupted write-back
-# (entry rewritten, reconcile not done) is found by it and undone on the next run.
-MARK = "bankrec:"
-TRANSFER_MARK = "bankrec-transfer:"
-
-
-class LineCondition(StrEnum):
-    """What a statement line looks like in Odoo right before we write."""
-
-    PRISTINE = "pristine"  # liquidity + one suspense line for the full amount: ours to book
-    RECONCILED = "reconciled"  # no suspense left: booked already (by us or by someone)
-    PARTIAL = "partial"  # someone booked part of it: leave it to a person
-    INCONSISTENT = "inconsistent"  # unexpected shape: do not touch
-
-
-@dataclass(frozen=True, slots=True)
-class MoveLine:
-    """A journal item of the bank entry as read from Odoo.
-
-    ``amount`` is its signed ``amount_currency`` (in ``currency``, the journal's unless it
-    says otherwise); ``balance`` its signed company-currency value, ``None`` when it is
-    the same as ``amount`` (an item in the company's currency).
-    """
-
-    id: int
-    account_id: int
-    amount: Decimal  # signed amount_currency
-    name: str = ""
-    partner_id: int | None = None
-    reconciled: bool = False
-    matched_move_ids: tuple[int, ...] = ()  # entries (invoices) it is reconciled with
-    balance: Decimal | None = None  # signed, company currency
-    currency: str = ""  # of ``amount``; empty: the line's currency
-
-    @property
-    def company_balance(self) -> Decimal:
-        return self.amount if self.balance is None else self.balance
-
-
-@dataclass(frozen=True, slots=True)
-class LineState:
-    """A bank statement line and its entry, freshly read.
-
-    ``amount`` and ``currency`` are the line's, in its journal's currency;
-    ``company_currency`` is the company's (empty: the same, a journal in the company's
-    currency). ``foreign_currency``: the line carries a transaction currency of its own
-    (Odoo's ``foreign_currency_id``, a third currency beside the journal's), which bankrec
-    does not book.
-    """
-
-    line_id: int
-    move_id: int
-    amount: Decimal
-    currency: str
-    liquidity: MoveLine | None
-    suspense: MoveLine | None
-    others: tuple[MoveLine, ...] = ()
-    foreign_currency: bool = False
-    company_currency: str = ""
-
-    @property
-    def base_currency(self) -> str:
-        """The company's currency: the one journal items' ``balance`` is in."""
-        return self.company_currency or self.currency
-
-    @property
-    def suspense_balance(self) -> Decimal:
-        """The suspense item's company-currency balance: what the counterparts' balances
-        must add up to, so the entry stays balanced against the untouched bank item."""
-        if self.suspense is None:
-            raise ValueError("the statement line has no suspense line")
-        return self.suspense.company_balance
-
-    @property
-    def condition(self) -> LineCondition:
-        if self.liquidity is None:
-            return LineCondition.INCONSISTENT
-        if self.suspense is None:
-            return LineCondition.RECONCILED if self.others else LineCondition.INCONSISTENT
-        if self.others:
-            return LineCondition.PARTIAL
-        if self.suspense.amount != -self.amount:
-            return LineCondition.PARTIAL
-        return LineCondition.PRISTINE
-
-
-@dataclass(frozen=True, slots=True)
-class InvoiceLine:
-    """An open receivable/payable journal item of an invoice, freshly read.
-
-    ``residual`` (Odoo's ``amount_residual_currency``, in the invoice's ``currency``) is
-    signed as in Odoo (debit positive): a customer invoice's line is positive, a supplier
-    bill's negative. ``company_residual`` (``amount_residual``) is the same open money in
-    the company's currency at the rate the invoice was booked at (``None``: not known, so
-    the item cannot be weighed against items in other currencies on one line).
-    """
-
-    id: int
-    item_id: str  # the invoice's account.move id, as OpenItem.id
-    number: str
-    account_id: int
-    partner_id: int | None
-    residual: Decimal
-    currency: str
-    due: str = ""  # date_maturity, to pay instalments in order
-    company_residual: Decimal | None = None
-
-    @property
-    def booked_rate(self) -> Decimal | None:
-        """Company currency per unit of the invoice's currency, as Odoo booked it (what
-        the open money is worth in the books); ``None`` when not known."""
-        if self.company_residual is None or not self.residual:
-            return None
-        return self.company_residual / self.residual
-
-
-@dataclass(frozen=True, slots=True)
-class WriteConfig:
-    """Where write-back books what the decision does not say.
-
-    ``writeoff_account``: account code for small differences (bank fees deducted by the
-    payer's bank); ``max_writeoff``: the largest difference written off automatically.
-    ``fee_account`` / ``expense_account``: used when a fee/expense decision names no account.
-    """
-
-    writeoff_account: str = ""
-    max_writeoff: Decimal = MatchConfig().writeoff_max  # the matcher offers no more
-    fee_account: str = ""
-    expense_account: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Counterpart:
-    """One journal item replacing the suspense line, signed on the bank entry.
-
-    ``amount`` is its ``amount_currency`` in ``currency`` (empty: the line's), the currency
-    of what it settles; ``balance`` its company-currency value (``None``: the same as
-    ``amount``, only right for an item in the company's currency). :func:`plan_line` sets
-    both on every counterpart it plans.
-    """
-
-    account_id: int
-    amount: Decimal
-    name: str
-    partner_id: int | None = None
-    reconcile_with: int | None = None  # the invoice journal item to reconcile it with
-    item_id: str = ""
-    currency: str = ""
-    balance: Decimal | None = None
-
-    def currency_on(self, state: LineState) -> str:
-        return self.currency or state.currency
-
-    @property
-    def company_balance(self) -> Decimal:
-        return self.amount if self.balance is None else self.balance
-
-
-@dataclass(frozen=True, slots=True)
-class LinePlan:
-    """Everything to write for one statement line: one entry rewrite, then reconciles."""
-
-    transaction_id: str
-    line_id: int
-    move_id: int
-    booking: Booking
-    counterparts: tuple[Counterpart, ...]
-    partner_id: int | None = None
-    confidence: int = 0
-    skip: str = ""  # non-empty: nothing to do (already done), with the reason
-
-    @property
-    def done_action(self) -> str:
-        """The outcome's action once written: money matched (``reconciled``) or booked."""
-        return "reconciled" if self.booking in (Booking.PAYMENT, Booking.TRANSFER) else "booked"
-
-    @property
-    def reconciles(self) -> tuple[tuple[int, int], ...]:
-        """(counterpart index, invoice journal item) pairs to reconcile after the rewrite."""
-        return tuple(
-            (i, c.reconcile_with) for i, c in enumerate(self.counterparts) if c.reconcile_with
-        )
-
-    def move_write_values(
-        self, state: LineState, currency_ids: Mapping[str, int]
-    ) -> dict[str, Any]:
-        """The single ``account.move.write`` values that turn the suspense line into the
-        counterparts: the first counterpart rewrites the suspense line in place (command 1),
-        the others are created (command 0), so the entry balances within this one write.
-
-        Each item gets its currency, ``amount_currency`` and ``balance`` explicitly
-        (``currency_ids``: ISO code -> ``res.currency`` id): left out, Odoo would give a new
-        item the company's currency and convert at its own rate.
-        """
-        if state.suspense is None or state.liquidity is None:
-            raise ValueError("the statement line has no suspense line to rewrite")
-        commands: list[Any] = []
-        if self.partner_id:
-            commands.append((1, state.liquidity.id, {"partner_id": self.partner_id}))
-        for i, cp in enumerate(self.counterparts):
-            currency = cp.currency_on(state)
-            if currency not in currency_ids:
-                raise ValueError(f"currency {currency} is not known to this Odoo")
-            vals = {
-                "account_id": cp.account_id,
-                "partner_id": cp.partner_id or False,
-                "name": cp.name,
-                "currency_id": currency_ids[currency],
-                "amount_currency": float(cp.amount),
-                "balance": float(cp.company_balance),
-            }
-            commands.append((1, state.suspense.id, vals) if i == 0 else (0, 0, vals))
-        return {"line_ids": commands}
-
-
-@dataclass(frozen=True, slots=True)
-class Refusal:
-    """A decision that will not be written, and why (one line)."""
-
-    transaction_id: str
-    reason: str
-    foreign_currency: bool = False  # refused because currencies differ
-    already_booked: bool = False  # the line is booked in Odoo already (otherwise than planned)
-
-
-@dataclass(frozen=True, slots=True)
-class Accounts:
-    """Account ids the planner may book on: by code, plus the company's transfer account."""
-
-    by_code: Mapping[str, int] = field(default_factory=dict)
-    transfer_account_id: int | None = None
+__all__ = [
+    "MARK",
+    "TRANSFER_MARK",
+    "Accounts",
+    "Counterpart",
+    "InvoiceLine",
+    "LineCondition",
+    "LinePlan",
+    "LineState",
+    "MoveLine",
+    "Refusal",
+    "WriteConfig",
+    "is_writable",
+    "plan_line",
+]
 
 
 def is_writable(decision: Decision) -> bool:
@@ -339,7 +135,7 @@ def plan_line(
         return Refusal(tid, "the decision books nothing")
     if isinstance(planned, Refusal):
         return planned
-    return _with_balances(planned, state, invoice_lines)
+    return with_balances(planned, state, invoice_lines)
 
 
 def _booking(decision: Decision) -> Booking:
@@ -443,86 +239,6 @@ def _plan_payment(
         partner,
         decision.confidence,
     )
-
-
-def _with_balances(
-    planned: LinePlan, state: LineState, invoice_lines: Mapping[str, Sequence[InvoiceLine]]
-) -> LinePlan | Refusal:
-    """``planned`` with every counterpart's currency and company-currency balance set.
-
-    The balances must add up exactly to the suspense item's balance: the bank item is
-    not touched, so anything else would unbalance the entry. An item in the company's
-    currency is worth exactly its amount. The rest of the suspense balance is spread over
-    the items in other currencies in proportion to what each settles: pro rata of their
-    amounts when they share one currency (in a CHF journal each CHF item gets its share of
-    the line's EUR value; an EUR line paying one CHF invoice gives it all of its EUR),
-    and, only when they are in several currencies, valued at the bank line's own rate for
-    items in its currency and at the rate each invoice was booked at otherwise. Each share
-    is rounded to the company currency and the last item takes what rounding left over,
-    so the sum is exact.
-
-    What this gives is what the line's money is worth in the books; the difference to the
-    invoices' booked value is left for Odoo's reconciliation to book as an exchange
-    difference. Refused when that cannot work: company-currency items alone do not add up
-    to the line's company-currency value (an exchange difference on company-currency items,
-    which Odoo does not book), or a share would come out against its amount's sign.
-    """
-    tid = planned.transaction_id
-    base = state.base_currency
-    total = state.suspense_balance
-    fixed = sum(
-        (cp.amount for cp in planned.counterparts if cp.currency_on(state) == base), Decimal(0)
-    )
-    floating = {i: cp for i, cp in enumerate(planned.counterparts) if cp.currency_on(state) != base}
-    weights: dict[int, Decimal] = {i: cp.amount for i, cp in floating.items()}
-    if len({cp.currency_on(state) for cp in floating.values()}) > 1:  # weigh them in `base`
-        rates = {ln.id: ln.booked_rate for lines in invoice_lines.values() for ln in lines}
-        suspense = state.suspense
-        assert suspense is not None  # a pristine line has one
-        line_rate = suspense.company_balance / suspense.amount if suspense.amount else None
-        for i, cp in floating.items():
-            currency = cp.currency_on(state)
-            rate = line_rate if currency == state.currency else rates.get(cp.reconcile_with or 0)
-            if rate is None:
-                return Refusal(
-                    tid, f"no rate to value the {currency} counterpart {cp.name!r} in {base}"
-                )
-            weights[i] = cp.amount * rate
-    rest = total - fixed
-    if not weights:
-        if rest:
-            return Refusal(
-                tid,
-                f"the line is worth {-total} {base} in the books but its {base} items settle "
-                f"{-fixed} {base}: the difference would be an exchange difference on items "
-                f"in the company's currency, which Odoo does not book; reconcile it in Odoo",
-                foreign_currency=True,
-            )
-        shares: dict[int, Decimal] = {}
-    else:
-        weight = sum(weights.values(), Decimal(0))
-        if not weight:
-            return Refusal(tid, "the counterparts in other currencies cancel out; not written")
-        shares = {}
-        *first, last = weights
-        for i in first:
-            shares[i] = quantize(rest * weights[i] / weight, base)
-        shares[last] = rest - sum(shares.values(), Decimal(0))
-    counterparts = []
-    for i, cp in enumerate(planned.counterparts):
-        balance = shares.get(i, cp.amount)
-        if balance * cp.amount < 0 or (cp.amount and not balance and i in shares):
-            why = "its sign does not fit" if balance else "an amount without a value"
-            return Refusal(
-                tid,
-                f"the counterpart {cp.name!r} ({cp.amount} {cp.currency_on(state)}) would be "
-                f"worth {balance if balance else abs(balance)} {base}: {why}; not written",
-                foreign_currency=True,
-            )
-        counterparts.append(
-            dataclasses.replace(cp, currency=cp.currency_on(state), balance=balance)
-        )
-    return dataclasses.replace(planned, counterparts=tuple(counterparts))
 
 
 def _already_done(decision: Decision, state: LineState) -> LinePlan | Refusal:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from connectors.odoo.plan import Accounts, InvoiceLine, LineState, MoveLine
+from connectors.odoo.plan_data import Accounts, InvoiceLine, LineState, MoveLine
 from connectors.odoo.reader import BankJournal, Currencies, to_decimal
 from connectors.odoo.transport import OdooTransport
 

@@ -174,9 +174,10 @@ def test_rule_locations_are_shown_even_without_rule_names() -> None:
 
 
 def test_a_location_is_not_mistaken_for_a_longer_one() -> None:
-    from bankrec.results.html_report import RuleInfo, _RuleNames
+    from bankrec.results.html_report import RuleInfo
+    from bankrec.results.html_rows import RuleNames
 
-    names = _RuleNames({"a.rules:2": RuleInfo("two"), "a.rules:23": RuleInfo("twenty-three")})
+    names = RuleNames({"a.rules:2": RuleInfo("two"), "a.rules:23": RuleInfo("twenty-three")})
     text = names.annotate("by rule a.rules:23 and a.rules:2", ("a.rules:2", "a.rules:23"))
     assert text == (
         'by rule <span class="rule"><b>twenty-three</b> <code>a.rules:23</code></span> and '
