@@ -204,7 +204,14 @@ class _Reader(EntryReader, StatementChecks):
         except (etree.LxmlError, UnicodeError, ValueError) as exc:
             raise self._syntax_error(exc) from None
         check_docinfo(root, self.path)
-        qname = etree.QName(root)
+        try:
+            qname = etree.QName(root)
+        except ValueError:  # a namespace lxml itself cannot name, e.g. one with a "}"
+            raise StatementError(
+                f"root element {root.tag!r} has an invalid name",
+                Location(self.file, line_of(root)),
+                "Document in a urn:iso:std:iso:20022:tech:xsd:camt.052/053/054.001.xx namespace",
+            ) from None
         match = _NS_RE.match(qname.namespace or "")
         if qname.localname != "Document" or match is None:
             raise StatementError(

@@ -136,7 +136,7 @@ class CamtXml:
         return f"{path}/{child}" if child else path
 
     def _step(self, node: etree._Element) -> str:
-        name = etree.QName(node).localname
+        name = local_name(node)
         if self.stmt is not None and node is self.stmt.element:
             return f"{name}[{self.stmt.index}]"
         if node is self.current_ntry:
@@ -241,3 +241,10 @@ class CamtXml:
 
 def line_of(el: etree._Element) -> int | None:
     return el.sourceline if isinstance(el.sourceline, int) else None
+
+
+def local_name(node: etree._Element) -> str:
+    """An element's name without its namespace, even for a namespace lxml cannot name
+    (a "}" in it makes ``etree.QName`` raise): error locations must never fail."""
+    tag = str(node.tag)
+    return tag.rsplit("}", 1)[-1]

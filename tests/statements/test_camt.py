@@ -582,3 +582,13 @@ def test_unsigned_balances_that_do_not_prove_their_sign_are_refused(
     bal = "Bal[2]" if line == 24 else "Bal[1]"
     assert err.location.path == f"/Document/BkToCstmrStmt/Stmt[1]/{bal}/CdtDbtInd"
     assert err.expected == "CdtDbtInd CRDT or DBIT"
+
+
+def test_a_namespace_lxml_cannot_name_is_refused_as_a_statement_error(tmp_path: Path) -> None:
+    """Found by the fuzz test: a "}" in the namespace made lxml raise a bare ValueError."""
+    text = (FIXTURES / "camt053_v02_ch.xml").read_text(encoding="utf-8")
+    broken = tmp_path / "broken-ns.xml"
+    broken.write_text(text.replace('xmlns="urn:iso', 'xmlns="}rn:iso', 1), encoding="utf-8")
+    with pytest.raises(StatementError, match="invalid name") as caught:
+        camt.read(broken)
+    assert "broken-ns.xml" in str(caught.value)
