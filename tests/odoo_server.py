@@ -203,37 +203,24 @@ class LocalOdoo:
     def run_module_tests(self, module: str, timeout: float = 900) -> ModuleTestResult:
         """Run a module's own Odoo tests on this database (``-u module --test-enable``);
         call it while the server is stopped. The counts come from Odoo's result line."""
-        start = self.log.stat().st_size if self.log.exists() else 0
-        with self.log.open("ab") as log:
-            subprocess.run(
-                self._odoo_bin(
-                    "-d",
-                    self.db,
-                    "-u",
-                    module,
-                    "--test-enable",
-                    "--test-tags",
-                    f"/{module}",
-                    "--stop-after-init",
-                    "--http-port",
-                    str(self.port),
-                ),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                timeout=timeout,
-                check=False,
-            )
-        with self.log.open("rb") as log:
-            log.seek(start)
-            text = log.read().decode("utf-8", "replace")
+        _status, text = self._run_logged(
+            ("-u", module, "--test-enable", "--test-tags", f"/{module}", "--stop-after-init",
+             "--http-port", str(self.port)),
+            timeout,
+        )  # fmt: skip
         return ModuleTestResult.parse(text)
 
     def update(self, module: str, timeout: float = 600) -> tuple[int, str]:
         """``-u module`` on this database (server stopped); Odoo's exit status and log."""
+        return self._run_logged(("-u", module, "--stop-after-init"), timeout)
+
+    def _run_logged(self, args: Sequence[str], timeout: float) -> tuple[int, str]:
+        """``odoo-bin -d DB *args`` to completion, its output appended to the log; its exit
+        status and what it wrote."""
         start = self.log.stat().st_size if self.log.exists() else 0
         with self.log.open("ab") as log:
             result = subprocess.run(
-                self._odoo_bin("-d", self.db, "-u", module, "--stop-after-init"),
+                self._odoo_bin("-d", self.db, *args),
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 timeout=timeout,

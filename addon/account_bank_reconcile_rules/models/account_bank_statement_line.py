@@ -103,9 +103,13 @@ class AccountBankStatementLine(models.Model):
         return True
 
     # ------------------------------------------------------------------ helpers
-    def _bankrec_check_user(self):
+    @api.model
+    def _bankrec_check_group(self):
         if not self.env.user.has_group("account_bank_reconcile_rules.group_bankrec_user"):
             raise UserError(_("Only bank reconciliation users may do this."))
+
+    def _bankrec_check_user(self):
+        self._bankrec_check_group()
         self.check_access_rights("write")
         self.check_access_rule("write")
 
@@ -113,7 +117,19 @@ class AccountBankStatementLine(models.Model):
         self.ensure_one()
         # a person's choice teaches bankrec (undone with the rest if the booking fails)
         self.env["bankrec.learned.rule"]._learn_from_booking(decision, allocations)
-        outcome = Engine(self.env, self.journal_id).book(decision, allocations)
+        self._bankrec_check_booked(Engine(self.env, self.journal_id).book(decision, allocations))
+        decision.outcome = "booked"
+        self.write({"bankrec_state": "reconciled"})
+        return True
+
+    def _bankrec_book_decision(self, decision):
+        """Book a decision a person made by hand (bankrec's plain ``Decision``) on this line,
+        or raise with the reason Odoo or the planner refused it."""
+        self.ensure_one()
+        self._bankrec_check_booked(Engine(self.env, self.journal_id).book_decision(self, decision))
+        self.write({"bankrec_state": "reconciled"})
+
+    def _bankrec_check_booked(self, outcome):
         if outcome.action not in ("reconciled", "booked"):
             raise UserError(
                 _(
@@ -122,9 +138,6 @@ class AccountBankStatementLine(models.Model):
                     why=outcome.message,
                 )
             )
-        decision.outcome = "booked"
-        self.write({"bankrec_state": "reconciled"})
-        return True
 
     def _bankrec_undo_lines(self):
         """Odoo's undo through the API add-on (access checked there, before any change)."""

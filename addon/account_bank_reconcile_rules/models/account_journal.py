@@ -13,8 +13,7 @@ class AccountJournal(models.Model):
 
     def action_bankrec_reconcile(self):
         """Run bankrec on each bank journal's open lines; open the run."""
-        if not self.env.user.has_group("account_bank_reconcile_rules.group_bankrec_user"):
-            raise UserError(_("Only bank reconciliation users may run bankrec."))
+        self.env["account.bank.statement.line"]._bankrec_check_group()
         not_bank = self.filtered(lambda j: j.type != "bank")
         if not_bank:
             raise UserError(_("%s is not a bank journal.", not_bank[0].display_name))

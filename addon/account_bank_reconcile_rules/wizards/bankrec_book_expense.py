@@ -3,11 +3,10 @@
 """Book a bank line straight to an account (expense, income, fee) with a label."""
 
 from odoo import _, fields, models
-from odoo.exceptions import UserError
 
 from bankrec.model import Booking, Decision, Status
 
-from ..engine.runner import Engine, transaction_id
+from ..engine.runner import transaction_id
 
 
 class BankrecBookExpense(models.TransientModel):
@@ -41,8 +40,5 @@ class BankrecBookExpense(models.TransientModel):
             category=(self.label or st_line.payment_ref or "").strip()[:200],
             reasons=(_("booked by hand by %s", self.env.user.name),),
         )
-        outcome = Engine(self.env, st_line.journal_id).book_decision(st_line, decision)
-        if outcome.action not in ("reconciled", "booked"):
-            raise UserError(_("Not booked: %s", outcome.message))
-        st_line.write({"bankrec_state": "reconciled"})
+        st_line._bankrec_book_decision(decision)
         return {"type": "ir.actions.act_window_close"}

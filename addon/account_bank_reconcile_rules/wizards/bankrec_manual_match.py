@@ -20,7 +20,7 @@ from odoo.exceptions import UserError
 
 from bankrec.model import Allocation, Booking, Decision, Status
 
-from ..engine.runner import Engine, transaction_id
+from ..engine.runner import transaction_id
 
 OPEN_ITEM_DOMAIN = [
     ("reconciled", "=", False),
@@ -124,15 +124,12 @@ class BankrecManualMatch(models.TransientModel):
             booking=Booking.PAYMENT,
             reasons=(_("matched by hand by %s", self.env.user.name),),
         )
-        outcome = Engine(self.env, st_line.journal_id).book_decision(st_line, decision)
-        if outcome.action not in ("reconciled", "booked"):
-            raise UserError(_("Not booked: %s", outcome.message))
+        st_line._bankrec_book_decision(decision)
         if st_line.bankrec_decision_id:  # a person's choice teaches, as a validation does
             self.env["bankrec.learned.rule"]._learn_from_booking(
                 st_line.bankrec_decision_id, [(m, str(a)) for m, a in by_move.items()]
             )
             st_line.bankrec_decision_id.outcome = "booked"
-        st_line.write({"bankrec_state": "reconciled"})
         return {"type": "ir.actions.act_window_close"}
 
 
