@@ -84,7 +84,29 @@ SCRIPT = textwrap.dedent(
     OdooWriter.write_decisions = timed
     before = env.cr.sql_log_count
     t1 = time.monotonic()
+    profile, query_log = {profile!r}, {query_log!r}
+    if query_log:  # which statements the run sends, by shape (numbers and strings elided)
+        import collections, re
+        from odoo.sql_db import Cursor
+        shapes, execute = collections.Counter(), Cursor.execute
+        def counted(self, query, params=None, log_exceptions=True):
+            text = query if isinstance(query, str) else str(getattr(query, "code", query))
+            shapes[re.sub(r"\\b\\d+\\b|'[^']*'", "?", " ".join(text.split()))[:160]] += 1
+            return execute(self, query, params, log_exceptions)
+        Cursor.execute = counted
+    if profile:
+        import cProfile
+        prof = cProfile.Profile()
+        prof.enable()
     run = Engine(env, journal).run()
+    if profile:
+        prof.disable()
+        prof.dump_stats(profile)
+    if query_log:
+        Cursor.execute = execute
+        with open(query_log, "w") as out:
+            for shape, count in shapes.most_common():
+                out.write(f"{{count:7d}}  {{shape}}\\n")
     elapsed = time.monotonic() - t1
     queries = env.cr.sql_log_count - before
     env.cr.commit()
@@ -106,13 +128,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lines", type=int, default=1000)
     parser.add_argument("--invoices", type=int, default=2000)
     parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument(
+        "--queries", metavar="FILE", default="", help="write the run's SQL statements by shape"
+    )
+    parser.add_argument(
+        "--profile", metavar="FILE", default="", help="write cProfile stats of the run to FILE"
+    )
     args = parser.parse_args(argv)
     kit = OdooKit.from_env()
     server = LocalOdoo(kit, addons=[ADDON_DIR], install=[MODULE])
     try:
         install_bankrec(kit, server.log)
         server.create_database()
-        script = SCRIPT.format(lines=args.lines, invoices=args.invoices)
+        script = SCRIPT.format(
+            lines=args.lines,
+            invoices=args.invoices,
+            profile=str(Path(args.profile).resolve()) if args.profile else "",
+            query_log=str(Path(args.queries).resolve()) if args.queries else "",
+        )
         base = server._odoo_bin("-d", server.db, "--no-http")  # python odoo-bin -c CONF ...
         result = subprocess.run(
             [base[0], base[1], "shell", *base[2:]],  # the subcommand comes first

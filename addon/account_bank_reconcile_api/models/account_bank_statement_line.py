@@ -19,6 +19,7 @@ from decimal import Decimal
 from odoo import _, api, models
 from odoo.exceptions import UserError
 
+from ..batch import Batch
 from ..instructions import BOOKING_ERRORS, decimal_amount, is_simple, shared_targets, targets_of
 
 # Versions of the instruction format this module understands (the connector's
@@ -69,16 +70,15 @@ class AccountBankStatementLine(models.Model):
         Any failure rolls the batch back and returns None: the caller then books it line by
         line, each in its own savepoint, so one bad line never costs the good ones.
         """
-        plan = []
         shared = shared_targets(instructions)  # items several lines pay: reconciled in order
         try:
             with self.env.cr.savepoint():
+                batch = Batch(self.env, instructions)
                 results = [
-                    self._bankrec_apply_one(ins, plan=None if targets_of(ins) & shared else plan)
+                    self._bankrec_apply_one(ins, batch, in_place=not targets_of(ins) & shared)
                     for ins in instructions
                 ]
-                if plan:
-                    self.env["account.move.line"]._reconcile_plan(plan)
+                batch.finish()
                 for result in results:
                     if "_invoices" in result:  # booked in place: states known once reconciled
                         moves = self.env["account.move"].browse(result.pop("_invoices"))
@@ -137,9 +137,10 @@ class AccountBankStatementLine(models.Model):
         exchange = partials.exchange_move_id | partials.full_reconcile_id.exchange_move_id
         return others.move_id - exchange
 
-    def _bankrec_apply_one(self, instruction, plan=None):
-        """Book one instruction's line. With ``plan`` (a list), the reconciliations are not
-        made here but appended to it, for one ``_reconcile_plan`` over a whole batch."""
+    def _bankrec_apply_one(self, instruction, batch=None, in_place=False):
+        """Book one instruction's line. In a :class:`Batch` its records come from the
+        batch's reads, and with ``in_place`` the common case is noted on the batch, written
+        and reconciled with the batch's others (``Batch.finish``)."""
         if not isinstance(instruction, dict):
             raise UserError(_("An instruction must be a mapping of values."))
         version = instruction.get("version", 1)
@@ -152,7 +153,8 @@ class AccountBankStatementLine(models.Model):
                     known=", ".join(str(v) for v in PROTOCOL_VERSIONS),
                 )
             )
-        line = self.browse(int(instruction["line_id"])).exists()
+        line_id = int(instruction["line_id"])
+        line = batch.line(line_id) if batch else self.browse(line_id).exists()
         if not line:
             raise UserError(_("Statement line %s does not exist.", instruction["line_id"]))
         line.check_access_rule("write")
@@ -202,13 +204,13 @@ class AccountBankStatementLine(models.Model):
         if not counterparts:
             raise UserError(_("Line %s: no counterparts given.", line.id))
         parsed = [
-            self._bankrec_counterpart(line, cp, version, currency, company_currency)
+            self._bankrec_counterpart(line, cp, version, currency, company_currency, batch)
             for cp in counterparts
         ]
         self._bankrec_check_sums(line, parsed, currency, expected, company_currency, suspense)
-        if plan is not None and is_simple(instruction, parsed, company_currency):
+        if in_place and batch and is_simple(instruction, parsed, company_currency):
             return self._bankrec_rewrite_in_place(instruction, line, liquidity, suspense,
-                                                  parsed, plan)  # fmt: skip
+                                                  parsed, batch)  # fmt: skip
         commands = []
         if instruction.get("partner_id"):
             commands.append((1, liquidity.id, {"partner_id": int(instruction["partner_id"])}))
@@ -254,31 +256,25 @@ class AccountBankStatementLine(models.Model):
             "payment_states": {str(m.id): m.payment_state for m in invoices},
         }
 
-    def _bankrec_rewrite_in_place(self, instruction, line, liquidity, suspense, parsed, plan):
+    def _bankrec_rewrite_in_place(self, instruction, line, liquidity, suspense, parsed, batch):
         """The common case -- one invoice paid in full in the company's currency -- written
         on the journal items themselves: the suspense item becomes the receivable/payable
-        counterpart (its amount is already the right one) and the pair joins ``plan``."""
+        counterpart (its amount is already the right one), written and reconciled with the
+        rest of ``batch``.
+
+        The line, entry and items get exactly what the statement line's synchronisation
+        would give them -- the test comparing a batch with line-by-line booking pins it."""
         ((cp, _currency, _amount, _balance, target),) = parsed
         if target.reconciled:
             raise UserError(_("Journal item %s is not open any more.", target.id))
-        # Written below the statement line's two-way synchronisation (which would re-derive
-        # the whole entry from the line, twice per line): line, entry and items are set to
-        # exactly what that synchronisation gives them -- the test comparing a batch with
-        # line-by-line booking pins it.
-        quiet = {"skip_account_move_synchronization": True}
         partner = int(instruction["partner_id"]) if instruction.get("partner_id") else None
-        if partner:
-            line.with_context(**quiet).write({"partner_id": partner})
-            line.move_id.with_context(**quiet).write({"partner_id": partner})
-            liquidity.with_context(**quiet).write({"partner_id": partner})
-        suspense.with_context(**quiet).write(
-            {
-                "account_id": int(cp["account_id"]),
-                "partner_id": int(cp["partner_id"]) if cp.get("partner_id") else False,
-                "name": cp.get("name") or "/",
-            }
-        )
-        plan.append(suspense | target)
+        vals = {
+            "account_id": int(cp["account_id"]),
+            "partner_id": int(cp["partner_id"]) if cp.get("partner_id") else False,
+            "name": cp.get("name") or "/",
+        }
+        batch.rewrite(line, liquidity, suspense, partner, vals)
+        batch.plan.append(suspense | target)
         return {
             "status": "done",
             "line_id": line.id,
@@ -286,7 +282,7 @@ class AccountBankStatementLine(models.Model):
             "_invoices": target.move_id.ids,
         }
 
-    def _bankrec_counterpart(self, line, cp, version, currency, company_currency):
+    def _bankrec_counterpart(self, line, cp, version, currency, company_currency, batch=None):
         """One counterpart of an instruction, checked: ``(cp, currency, amount, balance,
         item to reconcile with)``.
 
@@ -298,7 +294,11 @@ class AccountBankStatementLine(models.Model):
         currency and books the exchange difference.
         """
         amount = decimal_amount(cp["amount"])
-        cp_currency = self._bankrec_currency(cp.get("currency"), currency)
+        value = cp.get("currency")
+        if batch:
+            cp_currency = batch.currency(value, lambda v: self._bankrec_currency(v, currency))
+        else:
+            cp_currency = self._bankrec_currency(value, currency)
         raw_balance = cp.get("balance")
         balance = amount if raw_balance in (None, False) else decimal_amount(raw_balance)
         if version == 1 and (cp_currency != company_currency or balance != amount):
@@ -346,7 +346,8 @@ class AccountBankStatementLine(models.Model):
             )
         target = self.env["account.move.line"]
         if cp.get("reconcile_with"):
-            target = target.browse(int(cp["reconcile_with"])).exists()
+            target_id = int(cp["reconcile_with"])
+            target = batch.item(target_id) if batch else target.browse(target_id).exists()
             if not target:
                 raise UserError(_("Journal item %s is not open any more.", cp["reconcile_with"]))
             if target.currency_id != cp_currency:

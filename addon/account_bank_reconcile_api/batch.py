@@ -1,0 +1,95 @@
+# Copyright 2026 bankrec contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""One ``bankrec_apply`` batch: read once, written together.
+
+Booking lines one at a time costs Odoo a query per line for every record it touches (the
+statement line, its entry and items, the invoice's item, the currency), because each is
+browsed alone. A batch browses all of them in one recordset, so Odoo's prefetching reads
+each kind once; the in-place rewrites of the common case are written per group of equal
+values, so what Odoo recomputes after a write (partner-dependent fields, analytic
+distribution, residuals) is computed for the whole group at once, and the reconciliations
+are made by one ``_reconcile_plan``. Values, tracking and end state are those of booking
+line by line.
+"""
+
+from collections import defaultdict
+
+from .instructions import targets_of
+
+# Written below the statement line's two-way synchronisation (which would re-derive the
+# whole entry from the line, twice per line) and without the balance check: the rewrite
+# changes accounts, partners and labels only, never an amount, so the entry stays balanced.
+QUIET = {"skip_account_move_synchronization": True, "check_move_validity": False}
+# The journal items are rewritten where Odoo's own reconciliation replaces them with new
+# ones; its "Journal Item updated" log on the bank entry would record an artefact of the
+# rewrite, not a change a person made, so it is not written (the entry's partner change
+# and the invoices' "Paid" are tracked as Odoo tracks them).
+QUIET_ITEMS = dict(QUIET, tracking_disable=True)
+
+
+class Batch:
+    """The records a batch of instructions needs, each kind read in one go, and the writes
+    and reconciliations it collects to make together at the end (:meth:`finish`)."""
+
+    def __init__(self, env, instructions):
+        self.env = env
+        self.plan = []  # pairs of items for one _reconcile_plan
+        self._rewrites = []  # (statement line, liquidity item, suspense item, partner, vals)
+        self._currencies = {}
+        line_ids, item_ids = set(), set()
+        for instruction in instructions:
+            if isinstance(instruction, dict) and instruction.get("line_id"):
+                line_ids.add(int(instruction["line_id"]))
+            item_ids.update(int(target) for target in targets_of(instruction))
+        lines = env["account.bank.statement.line"].browse(sorted(line_ids)).exists()
+        if len(lines.company_id) == 1:
+            # the company's environment, as a web request has it: without it, each of Odoo's
+            # ``with_company`` calls (fiscal position, per entry) makes an environment of its
+            # own, and every later environment switch walks all of them -- quadratic in the
+            # batch's size
+            env = self.env = lines.with_company(lines.company_id).env
+            lines = lines.with_env(env)
+        items = env["account.move.line"].browse(sorted(item_ids)).exists()
+        self._lines = {line.id: line for line in lines}  # records keep the batch's prefetch
+        self._items = {item.id: item for item in items}
+
+    def line(self, line_id):
+        """The statement line (an empty recordset when it does not exist)."""
+        return self._lines.get(int(line_id), self.env["account.bank.statement.line"])
+
+    def item(self, item_id):
+        """The journal item (an empty recordset when it does not exist)."""
+        return self._items.get(int(item_id), self.env["account.move.line"])
+
+    def currency(self, value, lookup):
+        """``lookup(value)`` once per distinct value in the batch."""
+        key = (type(value).__name__, value)
+        if key not in self._currencies:
+            self._currencies[key] = lookup(value)
+        return self._currencies[key]
+
+    def rewrite(self, line, liquidity, suspense, partner, vals):
+        """Note the rewrite of ``line``'s suspense item into ``vals`` (and the line, its
+        entry and bank item onto ``partner`` when given), to write with its group."""
+        self._rewrites.append((line, liquidity, suspense, partner, vals))
+
+    def finish(self):
+        """Write the noted rewrites, grouped by equal values, then reconcile every pair."""
+        by_partner = defaultdict(list)
+        by_vals = defaultdict(list)
+        for line, liquidity, suspense, partner, vals in self._rewrites:
+            if partner:
+                by_partner[partner].append((line, liquidity))
+            by_vals[tuple(sorted(vals.items()))].append(suspense.id)
+        StLine = self.env["account.bank.statement.line"].with_context(**QUIET)
+        Item = self.env["account.move.line"].with_context(**QUIET_ITEMS)
+        for partner, group in by_partner.items():
+            lines = StLine.browse([line.id for line, _liquidity in group])
+            lines.write({"partner_id": partner})
+            lines.move_id.write({"partner_id": partner})
+            Item.browse([liquidity.id for _line, liquidity in group]).write({"partner_id": partner})
+        for vals, ids in by_vals.items():
+            Item.browse(ids).write(dict(vals))
+        self._rewrites = []
+        if self.plan:
+            self.env["account.move.line"]._reconcile_plan(self.plan)
