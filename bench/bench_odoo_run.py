@@ -9,12 +9,19 @@ number in the label, partner as counterparty) through the ORM inside ``odoo-bin 
 commits, then times ``Engine.run`` on the bank journal and counts its SQL queries
 (``cr.sql_log_count``), in all and for the booking alone (planning reads and the API
 add-on's ``bankrec_apply``). Prints one JSON object: lines, invoices, booked, seconds, ms
-and queries per line, in all and for booking. The database is dropped at the end unless ``--keep``.
+and queries per line, in all and for booking.
+
+``--oca K`` then installs OCA's account_reconcile_oca (requirements/bench-oca.txt) on the same
+database and times K more lines paying other open invoices: OCA reconciles them inside
+``create()`` with Odoo's "Invoices/Bills Perfect Match" model (auto-reconcile), so the
+figure is create + match + booking per line (``oca_*`` keys). The database is dropped at
+the end unless ``--keep``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 import textwrap
@@ -24,6 +31,7 @@ from tests.odoo_server import LocalOdoo, OdooKit, install_bankrec
 
 ADDON_DIR = Path(__file__).resolve().parent.parent / "addon"
 MODULE = "account_bank_reconcile_rules"
+OCA_REQUIREMENTS = Path(__file__).resolve().parent.parent / "requirements" / "bench-oca.txt"
 
 SCRIPT = textwrap.dedent(
     """
@@ -42,8 +50,8 @@ SCRIPT = textwrap.dedent(
         [{{"name": f"Bench Partner {{k:03d}} GmbH"}} for k in range(200)]
     )
     t0 = time.monotonic()
-    moves = env["account.move"]
-    for start in range(0, M, 200):
+    move_ids = []
+    for start in range(0, M, 200):  # committed per chunk: caches and savepoints stay small
         vals = []
         for k in range(start, min(M, start + 200)):
             vals.append({{
@@ -57,19 +65,28 @@ SCRIPT = textwrap.dedent(
             }})
         batch = env["account.move"].create(vals)
         batch.action_post()
-        moves |= batch
+        move_ids += batch.ids
+        env.cr.commit()
+        env.invalidate_all()
     seeded_invoices = time.monotonic() - t0
-    lines = env["account.bank.statement.line"].create([
-        {{
+    line_ids = []
+    for start in range(0, N, 500):  # one statement per 500 lines, as a bank would send them
+        chunk = env["account.move"].browse(move_ids[start:min(N, start + 500)])
+        statement = env["account.bank.statement"].create({{
+            "name": f"Bench {{start // 500 + 1}}",
             "journal_id": journal.id,
-            "date": "2026-11-10",
-            "amount": moves[k].amount_total,
-            "payment_ref": f"Payment {{moves[k].name}}",
-            "partner_name": moves[k].partner_id.name,
-        }}
-        for k in range(N)
-    ])
-    env.cr.commit()
+            "line_ids": [(0, 0, {{
+                "journal_id": journal.id,
+                "date": "2026-11-10",
+                "amount": move.amount_total,
+                "payment_ref": f"Payment {{move.name}}",
+                "partner_name": move.partner_id.name,
+            }}) for move in chunk],
+        }})
+        line_ids += statement.line_ids.ids
+        env.cr.commit()
+        env.invalidate_all()
+    lines = env["account.bank.statement.line"].browse(line_ids)
     seeded = time.monotonic() - t0
     from connectors.odoo.writer import OdooWriter
     write_decisions = OdooWriter.write_decisions
@@ -123,11 +140,96 @@ SCRIPT = textwrap.dedent(
 )
 
 
+OCA_SCRIPT = textwrap.dedent(
+    """
+    import json, time
+    K = {lines}
+    company = env.company
+    journal = env["account.journal"].search(
+        [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1
+    )
+    model = env.ref("account.1_reconcile_perfect_match", raise_if_not_found=False) or env[
+        "account.reconcile.model"
+    ].search([("rule_type", "=", "invoice_matching"), ("auto_reconcile", "=", True)], limit=1)
+    open_invoices = env["account.move"].search(
+        [("move_type", "=", "out_invoice"), ("payment_state", "=", "not_paid"),
+         ("partner_id.name", "like", "Bench Partner")], order="id", limit=K,
+    )
+    env.invalidate_all()
+    seconds, queries, line_ids = 0.0, 0, []
+    for start in range(0, len(open_invoices), 100):  # OCA reconciles in create(): time that
+        chunk = open_invoices[start:start + 100]
+        vals = [{{
+            "journal_id": journal.id, "date": "2026-11-10", "amount": move.amount_total,
+            "payment_ref": f"Payment {{move.name}}", "partner_name": move.partner_id.name,
+        }} for move in chunk]
+        t, q = time.monotonic(), env.cr.sql_log_count
+        created = env["account.bank.statement.line"].create(vals)
+        env.flush_all()
+        seconds += time.monotonic() - t
+        queries += env.cr.sql_log_count - q
+        line_ids += created.ids
+        env.cr.commit()
+        env.invalidate_all()
+    lines = env["account.bank.statement.line"].browse(line_ids)
+    booked = sum(1 for ln in lines if ln.is_reconciled)
+    n = max(len(line_ids), 1)
+    print("BENCH " + json.dumps({{
+        "oca_lines": len(line_ids), "oca_booked": booked, "oca_model": model.name,
+        "oca_seconds": round(seconds, 2), "oca_ms_per_line": round(1000 * seconds / n, 1),
+        "oca_queries_per_line": round(queries / n, 1),
+    }}))
+    """
+)
+
+
+def _shell(server: LocalOdoo, script: str) -> dict[str, object] | None:
+    """Run ``script`` in ``odoo-bin shell`` on the server's database; its ``BENCH`` line."""
+    base = server._odoo_bin("-d", server.db, "--no-http")  # python odoo-bin -c CONF ...
+    result = subprocess.run(
+        [base[0], base[1], "shell", *base[2:]],  # the subcommand comes first
+        input=script,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    found = [ln for ln in result.stdout.splitlines() if ln.startswith("BENCH ")]
+    if not found:
+        sys.stderr.write(result.stdout[-3000:] + result.stderr[-3000:])
+        return None
+    figures: dict[str, object] = json.loads(found[-1].removeprefix("BENCH "))
+    return figures
+
+
+def _install_oca(kit: OdooKit, server: LocalOdoo) -> None:
+    """OCA's account_reconcile_oca from PyPI (pinned, hash-checked) into Odoo's Python, then
+    into the bench database."""
+    subprocess.run(
+        [str(kit.python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         "--no-deps", "--require-hashes", "-r", str(OCA_REQUIREMENTS)],
+        capture_output=True,  # pip warns about the machine's find-links; its errors still fail
+        check=True,
+    )  # fmt: skip
+    subprocess.run(
+        server._odoo_bin("-d", server.db, "-i", "account_reconcile_oca", "--stop-after-init"),
+        capture_output=True,
+        check=True,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=1000)
     parser.add_argument("--invoices", type=int, default=2000)
     parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument(
+        "--oca",
+        type=int,
+        default=0,
+        metavar="K",
+        help="then install OCA's account_reconcile_oca and time its auto-reconcile of K more "
+        "lines on the same database (needs --invoices >= lines + K)",
+    )
     parser.add_argument(
         "--queries", metavar="FILE", default="", help="write the run's SQL statements by shape"
     )
@@ -146,19 +248,16 @@ def main(argv: list[str] | None = None) -> int:
             profile=str(Path(args.profile).resolve()) if args.profile else "",
             query_log=str(Path(args.queries).resolve()) if args.queries else "",
         )
-        base = server._odoo_bin("-d", server.db, "--no-http")  # python odoo-bin -c CONF ...
-        result = subprocess.run(
-            [base[0], base[1], "shell", *base[2:]],  # the subcommand comes first
-            input=script,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        found = [ln for ln in result.stdout.splitlines() if ln.startswith("BENCH ")]
-        if not found:
-            sys.stderr.write(result.stdout[-3000:] + result.stderr[-3000:])
+        figures = _shell(server, script)
+        if figures is None:
             return 1
-        print(found[-1].removeprefix("BENCH "))
+        if args.oca:
+            _install_oca(kit, server)
+            oca = _shell(server, OCA_SCRIPT.format(lines=args.oca))
+            if oca is None:
+                return 1
+            figures.update(oca)
+        print(json.dumps(figures))
     finally:
         if not args.keep:
             server.close()
