@@ -214,6 +214,7 @@ class Decision:
     booking: Booking = Booking.NONE
     account: str = ""  # account code to book an expense / fee on (from rules)
     category: str = ""
+    tax: str = ""  # the tax an expense / fee is booked with: an ERP tax id, or a tax's name
     writeoff: Decimal = Decimal(0)
     transfer_with: str = ""  # the other side's transaction id for an internal transfer
     tags: tuple[str, ...] = ()

@@ -26,8 +26,11 @@ ADDON_UNLOCK = "bankrec_unlock"  # release it (only the holder's own)
 # in the company's currency (journal, counterparts and invoices alike). 2: each counterpart
 # also says its currency and its company-currency balance (foreign-currency journals,
 # invoices in another currency than the line), and the instruction the suspense item's
-# balance it was planned on.
+# balance it was planned on. 3: a counterpart may name taxes included in its amount (an
+# expense booked with its VAT); only such instructions are sent as version 3, so an add-on
+# that knows 2 still books everything else and refuses these rather than drop the tax.
 PROTOCOL_VERSION = 2
+TAX_PROTOCOL_VERSION = 3
 
 
 def addon_installed(transport: OdooTransport) -> bool:
@@ -47,8 +50,9 @@ def addon_instruction(planned: LinePlan, state: LineState) -> dict[str, Any]:
     checks before writing so a line booked meanwhile is skipped, never booked twice."""
     if state.suspense is None or state.liquidity is None:
         raise ValueError("the statement line has no suspense line to rewrite")
+    taxed = any(cp.taxes for cp in planned.counterparts)
     return {
-        "version": PROTOCOL_VERSION,
+        "version": TAX_PROTOCOL_VERSION if taxed else PROTOCOL_VERSION,
         "key": planned.transaction_id,
         "line_id": state.line_id,
         "suspense_id": state.suspense.id,
@@ -68,6 +72,7 @@ def addon_instruction(planned: LinePlan, state: LineState) -> dict[str, Any]:
                 "name": cp.name,
                 "partner_id": cp.partner_id or False,
                 "reconcile_with": cp.reconcile_with or False,
+                **({"taxes": list(cp.taxes)} if cp.taxes else {}),
             }
             for cp in planned.counterparts
         ],

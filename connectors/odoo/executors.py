@@ -112,6 +112,14 @@ class RpcExecutor:
         """Write one planned line: one entry rewrite, then its reconciles; undo on failure."""
         if isinstance(planned, Refusal) or planned.skip:
             return settled_without_writing(state, planned)
+        if any(cp.taxes for cp in planned.counterparts):  # Odoo's tax lines need the add-on
+            return LineOutcome(
+                planned.transaction_id,
+                "refused",
+                "booking with a tax needs the bankrec add-on (account_bank_reconcile_api)",
+                state.line_id,
+                planned,
+            )
         try:
             values = planned.move_write_values(state, self.currency_ids)
             self.t.execute_kw("account.move", "write", [[state.move_id], values])

@@ -119,7 +119,15 @@ def plan_line(
         account_id = accounts.by_code.get(code)
         if account_id is None:
             return Refusal(tid, f"account {code!r} does not exist in Odoo")
-        cp = Counterpart(account_id, -state.amount, f"{MARK} {decision.category or booking.value}")
+        taxes: tuple[int, ...] = ()
+        if decision.tax:
+            tax_id = accounts.tax(decision.tax, money_in=state.amount > 0)
+            if tax_id is None:
+                kind = "sale" if state.amount > 0 else "purchase"
+                return Refusal(tid, f"{kind} tax {decision.tax!r} does not exist in Odoo")
+            taxes = (tax_id,)
+        name = f"{MARK} {decision.category or booking.value}"
+        cp = Counterpart(account_id, -state.amount, name, taxes=taxes)
         planned = LinePlan(
             tid, state.line_id, state.move_id, booking, (cp,), None, decision.confidence
         )

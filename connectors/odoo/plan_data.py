@@ -170,6 +170,7 @@ class Counterpart:
     reconcile_with: int | None = None  # the invoice journal item to reconcile it with
     item_id: str = ""
     currency: str = ""
+    taxes: tuple[int, ...] = ()  # taxes included in ``amount``: Odoo splits off their lines
     balance: Decimal | None = None
 
     def currency_on(self, state: LineState) -> str:
@@ -253,3 +254,14 @@ class Accounts:
 
     by_code: Mapping[str, int] = field(default_factory=dict)
     transfer_account_id: int | None = None
+    # active taxes: (type_tax_use, name) -> id, and every id
+    taxes_by_name: Mapping[tuple[str, str], int] = field(default_factory=dict)
+    tax_ids: frozenset[int] = frozenset()
+
+    def tax(self, ref: str, money_in: bool) -> int | None:
+        """The tax ``ref`` names: an id, or a name among the sale taxes (money in) or the
+        purchase taxes (money out); ``None`` when there is none."""
+        ref = ref.strip()
+        if ref.isdigit():
+            return int(ref) if int(ref) in self.tax_ids else None
+        return self.taxes_by_name.get(("sale" if money_in else "purchase", ref))

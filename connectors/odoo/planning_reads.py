@@ -30,7 +30,8 @@ class PlanningReader:
         self._accounts: Accounts | None = None
 
     def accounts(self) -> Accounts:
-        """Account ids by code (one read) and the company's internal transfer account."""
+        """Account ids by code, the company's internal transfer account and its taxes (one
+        read each)."""
         if self._accounts is None:
             rows = self.t.execute_kw(
                 "account.account",
@@ -45,9 +46,17 @@ class PlanningReader:
                 {"fields": ["transfer_account_id"]},
             )[0]
             transfer = company.get("transfer_account_id")
+            taxes = self.t.execute_kw(
+                "account.tax",
+                "search_read",
+                [[("company_id", "=", self.journal.company_id)]],
+                {"fields": ["name", "type_tax_use"]},
+            )
             self._accounts = Accounts(
                 by_code={r["code"]: r["id"] for r in rows},
                 transfer_account_id=transfer[0] if transfer else None,
+                taxes_by_name={(t["type_tax_use"], t["name"]): t["id"] for t in taxes},
+                tax_ids=frozenset(t["id"] for t in taxes),
             )
         return self._accounts
 

@@ -216,6 +216,34 @@ def test_unknown_account_is_refused_with_its_code() -> None:
     assert isinstance(plan, Refusal) and "999999" in plan.reason
 
 
+TAXED = Accounts(
+    by_code={"600000": 30},
+    taxes_by_name={("purchase", "VAT 20%"): 71, ("sale", "VAT 20%"): 72},
+    tax_ids=frozenset({71, 72}),
+)
+
+
+@pytest.mark.parametrize(
+    ("amount", "tax", "expected"),
+    [("-120.00", "VAT 20%", 71), ("120.00", "VAT 20%", 72), ("-120.00", "72", 72)],
+)
+def test_an_expense_names_its_tax_by_name_for_its_direction_or_by_id(
+    amount: str, tax: str, expected: int
+) -> None:
+    d = Decision("T1", Status.RECONCILED, 95, booking=Booking.EXPENSE, account="600000", tax=tax)
+    plan = plan_line(d, state(amount), {}, TAXED, WriteConfig())
+    assert isinstance(plan, LinePlan)
+    assert plan.counterparts[0].taxes == (expected,)
+    assert plan.counterparts[0].amount == -Decimal(amount)  # the tax is included in it
+
+
+@pytest.mark.parametrize("tax", ["VAT 7%", "99"])
+def test_an_unknown_tax_is_refused_with_its_name(tax: str) -> None:
+    d = Decision("T1", Status.RECONCILED, 95, booking=Booking.EXPENSE, account="600000", tax=tax)
+    plan = plan_line(d, state("-12.00"), {}, TAXED, WriteConfig())
+    assert isinstance(plan, Refusal) and repr(tax) in plan.reason and "purchase" in plan.reason
+
+
 def test_transfer_goes_to_the_transfer_account_named_after_the_other_side() -> None:
     d = Decision("T1", Status.RECONCILED, 95, booking=Booking.TRANSFER, transfer_with="T9")
     plan = plan_line(d, state("-500.00"), {}, ACCOUNTS, WriteConfig())

@@ -430,6 +430,35 @@ def test_addon_instruction_carries_the_counterparts_currency_and_balance() -> No
     assert (sent[0]["suspense_amount"], sent[0]["suspense_balance"]) == ("-950.00", "-950.00")
 
 
+def _taxed() -> tuple[LineState, LinePlan]:
+    """A 120.00 EUR line paid out for an expense with its VAT (tax id 71) included."""
+    cp = Counterpart(30, Decimal("120.00"), "bankrec: office", taxes=(71,))
+    return _pristine(1, "-120.00"), LinePlan("T1", 1, 10, Booking.EXPENSE, (cp,), None)
+
+
+def test_a_taxed_counterpart_is_sent_as_version_3_and_untaxed_ones_as_before() -> None:
+    sent: list[Any] = []
+
+    def handler(model: str, method: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        sent.extend(args[0])
+        return [{"key": i["key"], "status": "done", "message": ""} for i in args[0]]
+
+    w, _t = addon(handler)
+    w.execute_batch([_taxed(), _across()])
+    taxed, plain = sent
+    assert (taxed["version"], taxed["counterparts"][0]["taxes"]) == (3, [71])
+    assert plain["version"] == PROTOCOL_VERSION and "taxes" not in plain["counterparts"][0]
+
+
+def test_plain_rpc_refuses_a_taxed_expense_and_writes_nothing() -> None:
+    def handler(model: str, method: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        raise AssertionError(f"nothing may be written: {model}.{method}")
+
+    state, plan = _taxed()
+    outcome = RpcExecutor(transport(handler), currency_ids={"EUR": 1}).execute(plan, state)
+    assert outcome.action == "refused" and "add-on" in outcome.message
+
+
 def test_plain_rpc_writes_each_items_currency_amount_and_balance() -> None:
     written: list[Any] = []
     reconciled: list[Any] = []

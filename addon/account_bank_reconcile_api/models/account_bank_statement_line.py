@@ -21,13 +21,14 @@ from odoo.exceptions import UserError
 
 from ..batch import Batch
 from ..instructions import BOOKING_ERRORS, decimal_amount, is_simple, shared_targets, targets_of
+from ..taxes import counterpart_taxes, tax_base
 
 # Versions of the instruction format this module understands (the connector's
 # connectors/odoo/addon_protocol.py PROTOCOL_VERSION); an instruction without a version is
 # taken as version 1, the format before versions were written down. Version 1 has every
 # amount in the company's currency; version 2 gives each counterpart its currency and its
-# company-currency balance.
-PROTOCOL_VERSIONS = (1, 2)
+# company-currency balance. Version 3 adds taxes on a counterpart (see taxes.py).
+PROTOCOL_VERSIONS = (1, 2, 3)
 
 
 class AccountBankStatementLine(models.Model):
@@ -214,6 +215,7 @@ class AccountBankStatementLine(models.Model):
         commands = []
         if instruction.get("partner_id"):
             commands.append((1, liquidity.id, {"partner_id": int(instruction["partner_id"])}))
+        taxed = False
         for index, (cp, cp_currency, amount, balance, _target) in enumerate(parsed):
             vals = {
                 "account_id": int(cp["account_id"]),
@@ -223,9 +225,23 @@ class AccountBankStatementLine(models.Model):
                 "amount_currency": float(amount),
                 "balance": float(balance),
             }
+            taxes = counterpart_taxes(self.env, line, cp, version, cp_currency, company_currency)
+            if taxes:  # the base here; Odoo adds the tax lines when it syncs the entry
+                base = tax_base(line, taxes, amount, cp_currency)
+                parsed[index] = (cp, cp_currency, base, base, _target)
+                vals.update(amount_currency=float(base), balance=float(base))
+                vals["tax_ids"] = [(6, 0, taxes.ids)]
+                taxed = True
             commands.append((1, suspense.id, vals) if index == 0 else (0, 0, vals))
+        if taxed:  # Odoo changes taxes on a draft entry only, as its own bank widget does
+            line.move_id.button_draft()
         line.move_id.write({"line_ids": commands})
+        if taxed:
+            line.move_id.action_post()
         new_items = (line.move_id.line_ids - liquidity - suspense).sorted("id")
+        if taxed:
+            self._bankrec_check_tax_lines(line, new_items, liquidity)
+            new_items = new_items.filtered(lambda item: item.display_type != "tax")
         ordered = [suspense, *new_items]  # the counterparts' order: suspense rewritten first
         if len(ordered) != len(counterparts):
             raise UserError(
@@ -405,6 +421,16 @@ class AccountBankStatementLine(models.Model):
                     company=company_currency.name,
                     expected=suspense_balance,
                 )
+            )
+
+    def _bankrec_check_tax_lines(self, line, items, liquidity):
+        """Odoo's tax lines are there and the entry still balances the bank item alone: no
+        automatic balancing line was needed."""
+        if not items.filtered(lambda item: item.display_type == "tax"):
+            raise UserError(_("Line %s: Odoo wrote no tax line for the tax.", line.id))
+        if any(item.display_type not in ("tax", "product") for item in items):
+            raise UserError(
+                _("Line %s: the entry has an unexpected shape after the rewrite.", line.id)
             )
 
     def _bankrec_pair_transfer(self, line, item, other_name):

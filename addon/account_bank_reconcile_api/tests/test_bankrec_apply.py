@@ -146,6 +146,25 @@ class TestBankrecApply(AccountTestInvoicingCommon):
         self.assertFalse(new.is_reconciled)
         self.assertEqual(old_invoice.payment_state, "paid")
 
+    def test_an_expense_with_vat_needs_version_3_and_books_odoos_tax_line(self):
+        st_line = self._st_line(-57.5, "supplies")
+        tax = self.company_data["default_tax_purchase"]  # 15 %
+        expense = self.company_data["default_account_expense"]
+        instruction = self._instruction(st_line, writeoff="57.50")
+        instruction["partner_id"] = False
+        instruction["counterparts"][0].update(account_id=expense.id, taxes=[tax.id])
+        [refused] = self.StLine.bankrec_apply([dict(instruction, version=2)])
+        self.assertEqual(refused["status"], "error")
+        self.assertIn("version 3", refused["message"])
+        self.assertFalse(st_line.is_reconciled)
+        [result] = self.StLine.bankrec_apply([dict(instruction, version=3)])
+        self.assertEqual(result["status"], "done", result)
+        items = st_line.move_id.line_ids
+        self.assertEqual(items.filtered(lambda ml: ml.account_id == expense).balance, 50.0)
+        self.assertEqual(items.filtered(lambda ml: ml.tax_line_id == tax).balance, 7.5)
+        self.assertEqual(st_line.move_id.state, "posted")
+        self.assertTrue(st_line.is_reconciled)
+
     def test_an_error_after_the_rewrite_restores_the_line(self):
         invoice = self._invoice(40.0)
         other_invoice = self._invoice(40.0)

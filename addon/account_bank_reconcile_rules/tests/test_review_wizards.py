@@ -98,6 +98,44 @@ class TestReviewWizards(BankrecCommon):
         self.assertAlmostEqual(booked.balance, 45.0)
         self.assertIn("Card fee 2026", booked.name)
 
+    def test_an_expense_is_booked_with_the_vat_it_includes(self):
+        st_line = self.line(-115.0, "Office supplies, VAT included")
+        account = self.company_data["default_account_expense"]
+        tax = self.company_data["default_tax_purchase"]  # 15 % purchase tax
+        wizard = (
+            self.env["bankrec.book.expense"]
+            .with_user(self.reviewer)
+            .create({"statement_line_id": st_line.id, "account_id": account.id, "tax_id": tax.id})
+        )
+        self.assertEqual(wizard.tax_use, "purchase")
+        wizard.action_book()
+        self.assertTrue(st_line.is_reconciled)
+        items = st_line.move_id.line_ids
+        base = items.filtered(lambda ml: ml.account_id == account)
+        tax_line = items.filtered(lambda ml: ml.tax_line_id == tax)
+        self.assertEqual((base.balance, base.tax_ids), (100.0, tax))
+        self.assertAlmostEqual(tax_line.balance, 15.0)
+        self.assertEqual(len(items), 3)  # bank, base, tax: no balancing line
+        repartition = tax.invoice_repartition_line_ids.filtered(
+            lambda r: r.repartition_type == "tax"
+        )
+        self.assertEqual(tax_line.tax_repartition_line_id, repartition)
+        self.assertEqual(tax_line.tax_tag_ids, repartition.tag_ids)
+
+    def test_an_expense_with_an_awkward_vat_amount_still_balances(self):
+        st_line = self.line(-10.01, "Parking")
+        account = self.company_data["default_account_expense"]
+        tax = self.company_data["default_tax_purchase"]
+        self.env["bankrec.book.expense"].with_user(self.reviewer).create(
+            {"statement_line_id": st_line.id, "account_id": account.id, "tax_id": tax.id}
+        ).action_book()
+        items = st_line.move_id.line_ids
+        self.assertEqual(len(items), 3)
+        bank = st_line.journal_id.default_account_id
+        counterparts = items.filtered(lambda ml: ml.account_id != bank)
+        self.assertAlmostEqual(sum(counterparts.mapped("balance")), 10.01)
+        self.assertTrue(counterparts.filtered("tax_line_id"))
+
     def test_rematch_books_a_line_once_its_invoice_exists(self):
         st_line = self.line(321.0, "Rechnung INV/2099/LATE", "Gletscher Bergbahnen AG")
         self.bankrec_run(lines=st_line)

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Book a bank line straight to an account (expense, income, fee) with a label."""
 
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 
 from bankrec.model import Booking, Decision, Status
 
@@ -26,6 +26,21 @@ class BankrecBookExpense(models.TransientModel):
         "'liability_credit_card', 'off_balance'))]",
     )
     label = fields.Char(help="The text of the journal item (the line's label by default).")
+    tax_use = fields.Selection(
+        [("sale", "Sale"), ("purchase", "Purchase")], compute="_compute_tax_use"
+    )
+    tax_id = fields.Many2one(
+        "account.tax",
+        string="Tax",
+        domain="[('company_id', '=', company_id), ('type_tax_use', '=', tax_use)]",
+        help="A tax included in the line's amount (the VAT of an expense paid by bank): the "
+        "account gets the amount without it and Odoo writes the tax line.",
+    )
+
+    @api.depends("amount")
+    def _compute_tax_use(self):
+        for wizard in self:
+            wizard.tax_use = "sale" if wizard.amount > 0 else "purchase"
 
     def action_book(self):
         self.ensure_one()
@@ -38,6 +53,7 @@ class BankrecBookExpense(models.TransientModel):
             booking=Booking.EXPENSE,  # income too: the sign comes from the line
             account=self.account_id.code,
             category=(self.label or st_line.payment_ref or "").strip()[:200],
+            tax=str(self.tax_id.id) if self.tax_id else "",
             reasons=(_("booked by hand by %s", self.env.user.name),),
         )
         st_line._bankrec_book_decision(decision)
