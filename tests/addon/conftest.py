@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.addon.odoo_addons import install_odoo_addons
 from tests.conftest import need
 from tests.odoo_server import (
     LocalOdoo,
@@ -18,6 +19,7 @@ from tests.odoo_server import (
 
 ADDON_DIR = Path(__file__).resolve().parents[2] / "addon"
 RULES_MODULE = "account_bank_reconcile_rules"
+QUEUE_MODULE = "account_bank_reconcile_queue"
 
 
 @pytest.fixture(scope="session")
@@ -33,6 +35,27 @@ def rules_addon() -> Iterator[tuple[LocalOdoo, ModuleTestResult]]:
         install_bankrec(kit, server.log)
         server.create_database()
         result = server.run_module_tests(RULES_MODULE)
+        yield server, result
+    finally:
+        server.close()
+
+
+@pytest.fixture(scope="session")
+def queue_addon() -> Iterator[tuple[LocalOdoo, ModuleTestResult]]:
+    """OCA's queue_job from PyPI (requirements/odoo-addons.txt) in Odoo's Python, and
+    ``account_bank_reconcile_queue`` (with the rules add-on and queue_job) on a database of
+    its own; the glue add-on's Odoo tests run on it first. Skips, with one line naming
+    queue_job, when queue_job cannot be installed (no network)."""
+    missing = missing_settings()
+    if missing:
+        need("odoo", f"no Odoo 17 to test against: set {', '.join(missing)} (.ci/run does)")
+    kit = OdooKit.from_env()
+    server = LocalOdoo(kit, addons=[ADDON_DIR], install=[QUEUE_MODULE])
+    try:
+        install_bankrec(kit, server.log)
+        install_odoo_addons(kit, server.log)
+        server.create_database()
+        result = server.run_module_tests(QUEUE_MODULE)
         yield server, result
     finally:
         server.close()

@@ -10,6 +10,7 @@ from ..engine.runner import Engine
 STATES = [
     ("to_review", "To review"),
     ("reconciled", "Reconciled"),
+    ("pending", "Booking"),  # a run is sure of it and books it in the background
     ("ignored", "Ignored"),
     ("unmatched", "Unmatched"),
 ]
@@ -54,7 +55,7 @@ class AccountBankStatementLine(models.Model):
         runs = self.env["bankrec.run"]
         for company in self.company_id:
             lines = self.filtered(lambda ln, c=company: ln.company_id == c)
-            runs |= Engine(self.env, lines.journal_id).run(lines=lines)
+            runs |= Engine(self.env, lines.journal_id).run(lines=lines, background=True)
         return runs._action_open()
 
     def action_bankrec_validate(self):

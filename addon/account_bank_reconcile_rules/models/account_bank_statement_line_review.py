@@ -22,7 +22,9 @@ class AccountBankStatementLine(models.Model):
         runs = self.env["bankrec.run"]
         for company in waiting.company_id:
             lines = waiting.filtered(lambda ln, c=company: ln.company_id == c)
-            runs |= Engine(self.env, lines.journal_id).run(lines=lines, trigger="rematch")
+            runs |= Engine(self.env, lines.journal_id).run(
+                lines=lines, trigger="rematch", background=True
+            )
         return runs._action_open()
 
     def action_bankrec_match_manually(self):

@@ -1,6 +1,7 @@
 # Copyright 2026 bankrec contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -30,3 +31,15 @@ class ResCompany(models.Model):
         default=2.0,
         help="... and at most this share of the invoices' open amount.",
     )
+    bankrec_batch_size = fields.Integer(
+        string="Lines booked per batch",
+        default=200,
+        help="Sure lines booked together in one transaction: a reconciliation button books "
+        "at most one batch while you wait, the scheduled action (or a queue job) books the "
+        "others in the background.",
+    )
+
+    @api.constrains("bankrec_batch_size")
+    def _check_bankrec_batch_size(self):
+        if any(company.bankrec_batch_size < 1 for company in self):
+            raise ValidationError(_("A batch books at least one line."))

@@ -18,3 +18,4 @@ class ResConfigSettings(models.TransientModel):
     bankrec_writeoff_percent = fields.Float(
         related="company_id.bankrec_writeoff_percent", readonly=False
     )
+    bankrec_batch_size = fields.Integer(related="company_id.bankrec_batch_size", readonly=False)

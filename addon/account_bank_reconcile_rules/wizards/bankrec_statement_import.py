@@ -73,7 +73,9 @@ class BankrecStatementImport(models.TransientModel):
         )
         if self.reconcile and report.line_ids:
             lines = self.env["account.bank.statement.line"].browse(report.line_ids)
-            run = Engine(self.env, self.journal_id).run(lines=lines, trigger="import")
+            run = Engine(self.env, self.journal_id).run(
+                lines=lines, trigger="import", background=True
+            )
             return run._action_open()
         return {
             "type": "ir.actions.client",
