@@ -1,48 +1,59 @@
-"""Benchmark: an in-process bankrec run inside Odoo 17 (the rules add-on), N lines / M invoices.
+"""Benchmark: bankrec runs inside Odoo 17 (the rules add-on), N lines against M invoices.
 
-    python -m bench.bench_odoo_run --lines 1000 --invoices 2000
+    python -m bench.bench_odoo_run --lines 10000 --invoices 31000 --queue 2 --oca 1000
 
 Needs ODOO_PYTHON / ODOO_PATH / ODOO_CONF (the Odoo kit). Creates a database with
 ``account`` and the rules add-on (bankrec installed into Odoo's Python), seeds M posted
-customer invoices of 200 partners and N statement lines each paying one of them (invoice
-number in the label, partner as counterparty) through the ORM inside ``odoo-bin shell``,
-commits, then times ``Engine.run`` on the bank journal and counts its SQL queries
-(``cr.sql_log_count``), in all and for the booking alone (planning reads and the API
-add-on's ``bankrec_apply``). Prints one JSON object: lines, invoices, booked, seconds, ms
-and queries per line, in all and for booking.
+customer invoices of 200 partners and N statement lines on the bank journal, each paying one
+of them (invoice number in the label, partner as counterparty), through the ORM inside
+``odoo-bin shell``, in committed chunks (one statement per 500 lines). Then:
 
-``--oca K`` then installs OCA's account_reconcile_oca (requirements/bench-oca.txt) on the same
-database and times K more lines paying other open invoices: OCA reconciles them inside
-``create()`` with Odoo's "Invoices/Bills Perfect Match" model (auto-reconcile), so the
-figure is create + match + booking per line (``oca_*`` keys). The database is dropped at
-the end unless ``--keep``.
+- **in-process**: times ``Engine.run`` on the journal (match, record, book every sure line
+  in this process) and counts its SQL queries (``cr.sql_log_count``), in all and for the
+  booking alone (planning reads and the API add-on's ``bankrec_apply``);
+- ``--queue W``: a second journal's N lines (seeded too) reconciled as a person starts it,
+  with OCA's queue_job (requirements/odoo-addons.txt) and account_bank_reconcile_queue: the
+  server runs with W workers, the button enqueues one job per batch; timed from the click
+  until the run has nothing pending;
+- ``--oca K``: installs OCA's account_reconcile_oca (requirements/bench-oca.txt) and times K
+  more lines paying other open invoices, which OCA reconciles inside ``create()`` with
+  Odoo's "Invoices/Bills Perfect Match" model (auto-reconcile): create + match + booking.
+
+Prints one JSON object with every figure. The database is dropped unless ``--keep``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 from tests.odoo_server import LocalOdoo, OdooKit, install_bankrec
 
 ADDON_DIR = Path(__file__).resolve().parent.parent / "addon"
 MODULE = "account_bank_reconcile_rules"
-OCA_REQUIREMENTS = Path(__file__).resolve().parent.parent / "requirements" / "bench-oca.txt"
+REQUIREMENTS = Path(__file__).resolve().parent.parent / "requirements"
+OCA_REQUIREMENTS = REQUIREMENTS / "bench-oca.txt"
+QUEUE_REQUIREMENTS = REQUIREMENTS / "odoo-addons.txt"
 
-SCRIPT = textwrap.dedent(
+SEED_SCRIPT = textwrap.dedent(
     """
     import json, time
-    from odoo.addons.account_bank_reconcile_rules.engine.runner import Engine
-    N, M = {lines}, {invoices}
+    N, M, J = {lines}, {invoices}, {journals}
     company = env.company
     env.user.groups_id |= env.ref("account_bank_reconcile_rules.group_bankrec_user")
-    journal = env["account.journal"].search(
-        [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1
+    journals = env["account.journal"].search(
+        [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1, order="id"
     )
+    if J > 1:  # a second bank journal, booked by the queue_job run
+        journals |= env["account.journal"].create(
+            {{"name": "Bench queue", "code": "BQJ", "type": "bank"}}
+        )
     income = env["account.account"].search(
         [("account_type", "=", "income"), ("company_id", "=", company.id)], limit=1
     )
@@ -70,10 +81,15 @@ SCRIPT = textwrap.dedent(
         env.invalidate_all()
     seeded_invoices = time.monotonic() - t0
     line_ids = []
-    for start in range(0, N, 500):  # one statement per 500 lines, as a bank would send them
-        chunk = env["account.move"].browse(move_ids[start:min(N, start + 500)])
+    chunks = [  # one statement per 500 lines, as banks send them
+        (journal, start, min((j + 1) * N, start + 500))
+        for j, journal in enumerate(journals)
+        for start in range(j * N, (j + 1) * N, 500)
+    ]
+    for journal, start, stop in chunks:
+        chunk = env["account.move"].browse(move_ids[start:stop])
         statement = env["account.bank.statement"].create({{
-            "name": f"Bench {{start // 500 + 1}}",
+            "name": f"Bench {{journal.code}} {{start // 500 + 1}}",
             "journal_id": journal.id,
             "line_ids": [(0, 0, {{
                 "journal_id": journal.id,
@@ -86,8 +102,30 @@ SCRIPT = textwrap.dedent(
         line_ids += statement.line_ids.ids
         env.cr.commit()
         env.invalidate_all()
-    lines = env["account.bank.statement.line"].browse(line_ids)
-    seeded = time.monotonic() - t0
+    seeded_lines = time.monotonic() - t0 - seeded_invoices
+    print("BENCH " + json.dumps({{
+        "invoices": M, "seed_invoice_seconds": round(seeded_invoices, 1),
+        "seed_lines": len(line_ids), "seed_line_seconds": round(seeded_lines, 1),
+    }}))
+    """
+)
+
+
+RUN_SCRIPT = textwrap.dedent(
+    """
+    import json, time
+    from odoo.addons.account_bank_reconcile_rules.engine.runner import Engine
+    company = env.company
+    env.user.groups_id |= env.ref("account_bank_reconcile_rules.group_bankrec_user")
+    journal = env["account.journal"].search(
+        [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1, order="id"
+    )
+    lines = env["account.bank.statement.line"].search([("journal_id", "=", journal.id)])
+    N = len(lines)
+    open_items = env["account.move"].search_count(
+        [("move_type", "=", "out_invoice"), ("payment_state", "=", "not_paid")]
+    )
+    env.invalidate_all()
     from connectors.odoo.writer import OdooWriter
     write_decisions = OdooWriter.write_decisions
     booking = [0.0, 0]  # seconds, queries spent booking (planning reads + bankrec_apply)
@@ -129,12 +167,12 @@ SCRIPT = textwrap.dedent(
     env.cr.commit()
     booked = sum(1 for ln in lines if ln.is_reconciled)
     print("BENCH " + json.dumps({{
-        "lines": N, "invoices": M, "booked": booked, "reconciled_count": run.reconciled_count,
+        "lines": N, "open_invoices": open_items, "booked": booked,
+        "reconciled_count": run.reconciled_count,
         "seconds": round(elapsed, 2), "ms_per_line": round(1000 * elapsed / max(N, 1), 1),
         "queries_per_line": round(queries / max(N, 1), 1),
         "booking_ms_per_line": round(1000 * booking[0] / max(N, 1), 1),
         "booking_queries_per_line": round(booking[1] / max(N, 1), 1),
-        "seed_seconds": round(seeded, 1), "seed_invoice_seconds": round(seeded_invoices, 1),
     }}))
     """
 )
@@ -146,7 +184,7 @@ OCA_SCRIPT = textwrap.dedent(
     K = {lines}
     company = env.company
     journal = env["account.journal"].search(
-        [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1
+        [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1, order="id"
     )
     model = env.ref("account.1_reconcile_perfect_match", raise_if_not_found=False) or env[
         "account.reconcile.model"
@@ -201,20 +239,66 @@ def _shell(server: LocalOdoo, script: str) -> dict[str, object] | None:
     return figures
 
 
-def _install_oca(kit: OdooKit, server: LocalOdoo) -> None:
-    """OCA's account_reconcile_oca from PyPI (pinned, hash-checked) into Odoo's Python, then
-    into the bench database."""
+def _pip_install(kit: OdooKit, requirements: Path) -> None:
+    """Pinned, hash-checked Odoo add-on wheels into Odoo's Python (``--no-deps``: the kit
+    provides Odoo)."""
     subprocess.run(
         [str(kit.python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         "--no-deps", "--require-hashes", "-r", str(OCA_REQUIREMENTS)],
+         "--no-deps", "--require-hashes", "-r", str(requirements)],
         capture_output=True,  # pip warns about the machine's find-links; its errors still fail
         check=True,
     )  # fmt: skip
+
+
+def _install_module(server: LocalOdoo, module: str) -> None:
     subprocess.run(
-        server._odoo_bin("-d", server.db, "-i", "account_reconcile_oca", "--stop-after-init"),
+        server._odoo_bin("-d", server.db, "-i", module, "--stop-after-init"),
         capture_output=True,
         check=True,
     )
+
+
+def _queue_run(kit: OdooKit, server: LocalOdoo, workers: int) -> dict[str, object]:
+    """The second journal's lines reconciled as a person starts it, with queue_job: the
+    button records the decisions and enqueues one job per batch, which the job runner hands
+    to ``workers`` HTTP workers; timed from the click until the run has nothing pending."""
+    _pip_install(kit, QUEUE_REQUIREMENTS)
+    _install_module(server, "account_bank_reconcile_queue")
+    os.environ["ODOO_QUEUE_JOB_CHANNELS"] = f"root:{workers}"
+    server.start(extra_args=("--workers", str(workers), "--load", "base,web,queue_job"))
+    server.make_admin_accountant()
+    t = server.transport("jsonrpc")
+    (group,) = t.execute_kw(
+        "ir.model.data",
+        "search_read",
+        [[("module", "=", "account_bank_reconcile_rules"), ("name", "=", "group_bankrec_user")]],
+        {"fields": ["res_id"]},
+    )
+    t.execute_kw("res.users", "write", [[t.uid], {"groups_id": [(4, group["res_id"])]}])
+    (journal,) = t.execute_kw("account.journal", "search", [[("code", "=", "BQJ")]])
+    started = time.monotonic()
+    t.execute_kw("account.journal", "action_bankrec_reconcile", [[journal]])
+    clicked = time.monotonic() - started
+    fields = ["state", "line_count", "reconciled_count", "pending_count", "error_count"]
+    while True:
+        (run,) = t.execute_kw(
+            "bankrec.run", "search_read", [[("journal_id", "=", journal)]], {"fields": fields}
+        )
+        if run["state"] != "booking" or time.monotonic() - started > 3600:
+            break
+        time.sleep(0.5)
+    elapsed = time.monotonic() - started
+    server.stop()
+    return {
+        "queue_workers": workers,
+        "queue_lines": run["line_count"],
+        "queue_booked": run["reconciled_count"],
+        "queue_errors": run["error_count"],
+        "queue_state": run["state"],
+        "queue_request_seconds": round(clicked, 2),
+        "queue_seconds": round(elapsed, 2),
+        "queue_ms_per_line": round(1000 * elapsed / max(run["line_count"], 1), 1),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -223,12 +307,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--invoices", type=int, default=2000)
     parser.add_argument("--keep", action="store_true", help="keep the database")
     parser.add_argument(
+        "--queue",
+        type=int,
+        default=0,
+        metavar="WORKERS",
+        help="also reconcile a second journal's --lines lines with queue_job on WORKERS "
+        "workers (needs --invoices >= 2 x --lines)",
+    )
+    parser.add_argument(
         "--oca",
         type=int,
         default=0,
         metavar="K",
         help="then install OCA's account_reconcile_oca and time its auto-reconcile of K more "
-        "lines on the same database (needs --invoices >= lines + K)",
+        "lines on the same database (needs enough invoices left open)",
     )
     parser.add_argument(
         "--queries", metavar="FILE", default="", help="write the run's SQL statements by shape"
@@ -239,26 +331,33 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     kit = OdooKit.from_env()
     server = LocalOdoo(kit, addons=[ADDON_DIR], install=[MODULE])
+    figures: dict[str, object] = {}
     try:
         install_bankrec(kit, server.log)
         server.create_database()
-        script = SCRIPT.format(
-            lines=args.lines,
-            invoices=args.invoices,
+        seed = SEED_SCRIPT.format(
+            lines=args.lines, invoices=args.invoices, journals=2 if args.queue else 1
+        )
+        run = RUN_SCRIPT.format(
             profile=str(Path(args.profile).resolve()) if args.profile else "",
             query_log=str(Path(args.queries).resolve()) if args.queries else "",
         )
-        figures = _shell(server, script)
-        if figures is None:
-            return 1
+        for script in (seed, run):
+            found = _shell(server, script)
+            if found is None:
+                return 1
+            figures.update(found)
+        if args.queue:
+            figures.update(_queue_run(kit, server, args.queue))
         if args.oca:
-            _install_oca(kit, server)
+            _pip_install(kit, OCA_REQUIREMENTS)
+            _install_module(server, "account_reconcile_oca")
             oca = _shell(server, OCA_SCRIPT.format(lines=args.oca))
             if oca is None:
                 return 1
             figures.update(oca)
-        print(json.dumps(figures))
     finally:
+        print(json.dumps(figures))
         if not args.keep:
             server.close()
     return 0

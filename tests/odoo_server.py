@@ -234,8 +234,9 @@ class LocalOdoo:
         """Everything Odoo wrote for this database so far."""
         return self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
 
-    def start(self, timeout: float = 120) -> None:
-        """Serve the database on 127.0.0.1 and wait until /web/login answers."""
+    def start(self, timeout: float = 120, extra_args: Sequence[str] = ()) -> None:
+        """Serve the database on 127.0.0.1 and wait until /web/login answers;
+        ``extra_args`` go to ``odoo-bin`` as they are (``--workers 2``, say)."""
         self._log_file = self.log.open("ab")
         self._proc = subprocess.Popen(
             self._odoo_bin(
@@ -249,6 +250,7 @@ class LocalOdoo:
                 f"^{self.db}$",
                 "--max-cron-threads",
                 "0",
+                *extra_args,
             ),
             stdout=self._log_file,
             stderr=subprocess.STDOUT,
