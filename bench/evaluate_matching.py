@@ -21,9 +21,18 @@ from rich.console import Console
 from rich.table import Table
 
 from bankrec.model import Decision
-from bench.generate_matching import Dataset, add_size_arguments, generate, load_dataset
-from bench.matchgen.cases import CASE_CLASS, CATALOGUE
+from bench.generate_matching import (
+    HOLDOUT_PROFILE,
+    HOLDOUT_SEED,
+    HOLDOUT_TRANSACTIONS,
+    Dataset,
+    add_size_arguments,
+    generate,
+    load_dataset,
+)
+from bench.matchgen.cases import ALL_CASE_CLASS, ALL_CASES, CASE_CLASS, CATALOGUE
 from bench.matchgen.evaluation import (
+    BANDS,
     TARGET_PRECISION,
     TARGET_RECONCILED_SHARE,
     TARGET_TOP1,
@@ -52,9 +61,15 @@ def run_matcher(
     data: Dataset, rules: Any, config_path: Path | None, progress: Callable[[int], None] | None
 ) -> list[Decision]:
     """Call ``bankrec.matching.match`` in-process, exactly as the Odoo module would."""
+    import dataclasses
+
     from bankrec.matching import MatchConfig, match
 
     config = MatchConfig.from_yaml(config_path) if config_path else MatchConfig()
+    if data.own_accounts:  # our journal codes and their IBANs, as the Odoo add-on knows them
+        config = dataclasses.replace(
+            config, own_accounts=tuple(dict.fromkeys((*config.own_accounts, *data.own_accounts)))
+        )
     result = match(
         data.transactions,
         data.items,
@@ -108,7 +123,7 @@ def render(evaluation: Evaluation, console: Console, title: str) -> None:
     table = Table(title=title)
     for header in _HEADERS:
         table.add_column(header, justify="left" if header in ("case", "class") else "right")
-    for case in ordered_cases(evaluation, list(CATALOGUE)):
+    for case in ordered_cases(evaluation, list(ALL_CASES)):
         table.add_row(*_row(case, evaluation.case_class[case], evaluation.cases[case]))
     table.add_section()
     table.add_row(*_row("overall", "", evaluation.overall), style="bold")
@@ -140,6 +155,16 @@ def render(evaluation: Evaluation, console: Console, title: str) -> None:
         f"{o.false_reconciled} reconciled",
     )
     console.print(targets)
+    bands = Table(title="calibration: proposals (reconciled or suggested) right, per band")
+    for header in ("band", "proposals", "right", "accuracy", "target", "met"):
+        bands.add_column(header)
+    for name, _low, _high, target in BANDS:
+        right, total = evaluation.bands[name]
+        value = evaluation.band_accuracy(name)
+        met = value is None or value >= target
+        bands.add_row(name, str(total), str(right), _pct(value), f"≥ {target * 100:.1f}%",
+                      "[green]yes" if met else "[red]no")  # fmt: skip
+    console.print(bands)
 
 
 def show_failures(data: Dataset, decisions: list[Decision], per_case: int,
@@ -155,7 +180,7 @@ def show_failures(data: Dataset, decisions: list[Decision], per_case: int,
         return f"{item_id} {amount} {item.number} {item.partner!r} residual {item.residual}"
 
     missed = missed_expectation(decisions, data.truth, per_case)
-    for case in [c for c in CATALOGUE if c in missed] + sorted(set(missed) - set(CATALOGUE)):
+    for case in [c for c in ALL_CASES if c in missed] + sorted(set(missed) - set(ALL_CASES)):
         console.rule(f"{case}: lines not as expected (up to {per_case})")
         for decision, line in missed[case]:
             tx = txs[decision.transaction_id]
@@ -198,6 +223,7 @@ def to_json(evaluation: Evaluation) -> dict[str, Any]:
         "overall": tally(evaluation.overall),
         "cases": {c: tally(t) for c, t in evaluation.cases.items()},
         "classes": {c: tally(t) for c, t in evaluation.classes.items()},
+        "bands": {name: {"right": r, "proposals": n} for name, (r, n) in evaluation.bands.items()},
         "failures": evaluation.failures(),
     }
 
@@ -214,6 +240,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the metrics as JSON")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument(
+        "--holdout", action="store_true",
+        help=f"the fixed second set: seed {HOLDOUT_SEED}, {HOLDOUT_TRANSACTIONS} transactions, "
+        f"profile {HOLDOUT_PROFILE} (overrides --seed/--transactions/--items/--profile)",
+    )  # fmt: skip
+    parser.add_argument(
         "--show-failures", type=int, default=0, metavar="N",
         help="print up to N lines per case that did not end as expected, with reasons",
     )  # fmt: skip
@@ -225,9 +256,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.data:
         data = load_dataset(args.data)
         title = f"matching evaluation — {args.data}"
+    elif args.holdout:
+        data = generate(HOLDOUT_SEED, HOLDOUT_TRANSACTIONS, None, HOLDOUT_PROFILE)
+        title = f"matching evaluation — HOLDOUT seed {HOLDOUT_SEED}, profile {HOLDOUT_PROFILE}"
+        title += f", {len(data.transactions)} transactions"
     else:
-        data = generate(args.seed, args.transactions, args.items)
-        title = f"matching evaluation — seed {args.seed}, {len(data.transactions)} transactions"
+        data = generate(args.seed, args.transactions, args.items, args.profile)
+        title = f"matching evaluation — seed {args.seed}, profile {args.profile}"
+        title += f", {len(data.transactions)} transactions"
     title += f", {len(data.items)} open items"
     loaded = time.perf_counter()
     rules = None if args.no_rules else load_rules(data.rules_text, console)
@@ -259,6 +295,7 @@ def _match_with_progress(
 
 
 assert set(CASE_CLASS) == set(CATALOGUE)
+assert set(ALL_CASE_CLASS) == set(ALL_CASES)
 
 if __name__ == "__main__":
     sys.exit(main())

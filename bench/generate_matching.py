@@ -25,7 +25,7 @@ from bankrec.model import OpenItem, Transaction
 from bankrec.open_items import read_open_items_csv
 from bankrec.statements.canonical import read_statement_csv, write_statement_csv
 from bench.matchgen import truth as T
-from bench.matchgen.cases import CATALOGUE, CaseMaker, ItemDraft, TxDraft
+from bench.matchgen.cases import ALL_CASES, CATALOGUE, CaseMaker, ItemDraft, TxDraft
 from bench.matchgen.cases.documents import exact_number
 
 ITEM_COLUMNS = (
@@ -72,37 +72,56 @@ class Dataset:
     rules_text: str = RULES_TEXT
     known_ibans: dict[str, str] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
+    own_accounts: tuple[str, ...] = ()  # ``CODE=IBAN`` of our accounts, for MatchConfig
 
 
-def generate(seed: int, transactions: int, items: int | None = None) -> Dataset:
+PROFILES = ("standard", "zoo")
+# The fixed second evaluation set ("holdout"): chosen before any tuning on the zoo cases and
+# never changed since. It is scored at the end of each change, never tuned on; see
+# docs/evaluation.md. Changing these numbers invalidates every figure measured with them.
+HOLDOUT_SEED = 20260611
+HOLDOUT_TRANSACTIONS = 5000
+HOLDOUT_PROFILE = "zoo"
+
+
+def generate(
+    seed: int, transactions: int, items: int | None = None, profile: str = "standard"
+) -> Dataset:
     """Make ``transactions`` bank lines and at least ``items`` open items (default 1.5×).
 
     Cases are drawn by weight (see :data:`bench.matchgen.cases.CATALOGUE`) until the line
     count is reached; the open items the cases need come first, then unpaid "filler" items
-    of the same partners fill up to ``items``.
+    of the same partners fill up to ``items``. ``profile="zoo"`` adds the wording-zoo cases
+    (:mod:`bench.matchgen.cases.zoo`) and names our accounts by journal code on the lines,
+    their IBANs given to the matcher as ``own_accounts`` (``CODE=IBAN``).
     """
     if transactions < 1:
         raise ValueError("transactions must be at least 1")
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}: {', '.join(PROFILES)}")
+    catalogue = CATALOGUE if profile == "standard" else ALL_CASES
     target_items = items if items is not None else transactions * 3 // 2
     rng = random.Random(seed)
     maker = CaseMaker(rng, partner_count=max(60, transactions // 12))
-    names = list(CATALOGUE)
-    weights = [CATALOGUE[n][1] for n in names]
+    names = list(catalogue)
+    weights = [catalogue[n][1] for n in names]
     drafts: list[TxDraft] = []
     # Every case at least once when there is room, so small sets still cover the catalogue.
     queue = names[:] if transactions >= 2 * len(names) else []
     while len(drafts) < transactions:
         name = queue.pop(0) if queue else rng.choices(names, weights=weights)[0]
-        made = CATALOGUE[name][0](maker)
+        made = catalogue[name][0](maker)
         if len(drafts) + len(made) > transactions:
             made = exact_number(maker) if transactions - len(drafts) >= 1 else []
         drafts.extend(made)
     while len(maker.items) < target_items:
         maker.filler()
-    return _finish(rng, maker, drafts, seed)
+    return _finish(rng, maker, drafts, seed, coded=profile == "zoo")
 
 
-def _finish(rng: random.Random, maker: CaseMaker, drafts: list[TxDraft], seed: int) -> Dataset:
+def _finish(
+    rng: random.Random, maker: CaseMaker, drafts: list[TxDraft], seed: int, coded: bool = False
+) -> Dataset:
     """Shuffle, assign ids, and turn drafts into model objects and truth lines."""
     drafts.sort(key=lambda d: (d.date, d.order))
     for n, draft in enumerate(drafts, 1):
@@ -121,7 +140,7 @@ def _finish(rng: random.Random, maker: CaseMaker, drafts: list[TxDraft], seed: i
             counterparty=d.counterparty,
             iban=d.iban,
             reference=d.reference,
-            account=d.account.iban,
+            account=d.account.code if coded else d.account.iban,
         )
         for d in drafts
     ]
@@ -150,7 +169,12 @@ def _finish(rng: random.Random, maker: CaseMaker, drafts: list[TxDraft], seed: i
         "items": len(open_items),
         "accounts": [a.iban for a in maker.all_accounts()],
     }
-    return Dataset(transactions, open_items, truth, RULES_TEXT, dict(sorted(known.items())), meta)
+    own = tuple(f"{a.code}={a.iban}" for a in maker.all_accounts()) if coded else ()
+    if own:
+        meta["own_accounts"] = list(own)
+    return Dataset(
+        transactions, open_items, truth, RULES_TEXT, dict(sorted(known.items())), meta, own
+    )
 
 
 def _truth_line(d: TxDraft) -> T.TruthLine:
@@ -211,15 +235,20 @@ def load_dataset(directory: Path) -> Dataset:
     rules_text = rules_path.read_text(encoding="utf-8") if rules_path.exists() else ""
     ibans_path = directory / "known_ibans.json"
     known = json.loads(ibans_path.read_text(encoding="utf-8")) if ibans_path.exists() else {}
+    own = tuple(json.loads((directory / "truth.json").read_text("utf-8")).get("own_accounts", ()))
     missing = [t.id for t in transactions if t.id not in truth]
     if missing:
         raise ValueError(f"{directory / 'truth.json'}: no truth for transaction {missing[0]}")
-    return Dataset(transactions, items, truth, rules_text, known, {"source": str(directory)})
+    return Dataset(transactions, items, truth, rules_text, known, {"source": str(directory)}, own)
 
 
 def add_size_arguments(parser: argparse.ArgumentParser) -> None:
     """``--seed``, ``--transactions`` and ``--items``: what to generate, for every bench CLI."""
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--profile", choices=PROFILES, default="standard",
+        help="standard cases, or with the wording zoo (loose numbers, stated fees, ...)",
+    )  # fmt: skip
     parser.add_argument("--transactions", type=int, default=5000)
     parser.add_argument(
         "--items", type=int, default=None,
@@ -235,7 +264,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_size_arguments(parser)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    data = generate(args.seed, args.transactions, args.items)
+    data = generate(args.seed, args.transactions, args.items, args.profile)
     write_dataset(data, args.out)
     counts: dict[str, int] = {}
     for line in data.truth.values():

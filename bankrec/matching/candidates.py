@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from bankrec.matching.amounts import q as quantize
 from bankrec.matching.index import ItemIndex, PartnerHit
-from bankrec.matching.normalize import normalize_number, text_keys
+from bankrec.matching.normalize import deposit_word, normalize_number, stated_fee, text_keys
 from bankrec.matching.references import find_references
 from bankrec.matching.scoring import (
     NO_RULE,
@@ -38,6 +38,8 @@ class Evidence:
     partners: dict[str, PartnerHit] = field(default_factory=dict)
     items: dict[int, ItemEvidence] = field(default_factory=dict)
     rule: RuleInfluence = NO_RULE
+    fee: Decimal | None = None  # a fee the line states was deducted (``ENTGELT 5,66``)
+    deposit: str = ""  # the deposit / advance word the line uses
 
 
 def gather(
@@ -65,32 +67,48 @@ def gather(
     numbers = index.numbers
 
     text = f"{tx.reference} {tx.label}"
+    directions = index.directions
+    direction = tx.direction
     for ref in find_references(text):
         for i in index.by_reference.get(ref.value, ()):
             if currencies[i] == cur:
                 items[i] = ItemEvidence(reference=str(ref))
     for source, field_text in (("reference", tx.reference), ("label", tx.label)):
         for key in text_keys(field_text):
-            for i in index.by_number.get(key, ()):
-                if currencies[i] == cur:
-                    old = items.get(i, _NOTHING)
-                    if not old.number:
-                        items[i] = ItemEvidence(old.reference, numbers[i], source)
+            found = [i for i in index.by_number.get(key, ()) if currencies[i] == cur]
+            # unique: the only item this line could pay (its currency and direction)
+            unique = sum(1 for i in found if directions[i] is direction) == 1
+            for i in found:
+                old = items.get(i, _NOTHING)
+                alone = unique and directions[i] is direction
+                if not old.number or (alone and not old.unique):
+                    items[i] = ItemEvidence(old.reference, numbers[i], source, alone)
     if rule_invoice:
         key = normalize_number(rule_invoice)
         for i in index.by_number.get(key, ()):
             if currencies[i] == cur:
                 old = items.get(i, _NOTHING)
-                items[i] = ItemEvidence(old.reference, numbers[i], f"rule {rule_where}")
+                items[i] = ItemEvidence(old.reference, numbers[i], f"rule {rule_where}", old.unique)
     paid = index.minor(abs(tx.amount), cur)
     tol = index.minor(cfg.amount_tolerance, cur)
-    direction = tx.direction
     same_amount: list[int] = []
     for minor in range(paid - tol, paid + tol + 1):
         same_amount.extend(index.by_amount.get((cur, direction.value, minor), ()))
     if len(same_amount) <= cfg.max_amount_candidates:
         for i in same_amount:
             items.setdefault(i, _NOTHING)
+    fee = stated_fee(text)
+    if fee:
+        ev.fee = Decimal(fee)
+        fee_minor = index.minor(ev.fee, cur)
+        for centre in (paid + fee_minor, paid - fee_minor):
+            fee_near: list[int] = []
+            for minor in range(centre - tol, centre + tol + 1):
+                fee_near.extend(index.by_amount.get((cur, direction.value, minor), ()))
+            if len(fee_near) <= cfg.max_amount_candidates:
+                for i in fee_near:
+                    items.setdefault(i, _NOTHING)
+    ev.deposit = deposit_word(text)
     wmax = index.minor(cfg.writeoff_max, cur)
     for key in ev.partners:
         near = index.partner_items_between(key, cur, direction, paid - tol, paid + wmax)
@@ -146,7 +164,8 @@ def score_all(
                 ]
                 unique_of[hit.key] = same[0] if len(same) == 1 else None
             unique = unique_of[hit.key] == i
-        scored = score_item(tx, items[i], residual, item_ev, hit, unique, cfg, ev.rule, cited_text)
+        scored = score_item(tx, items[i], residual, item_ev, hit, unique, cfg, ev.rule, cited_text,
+                            ev.fee, ev.deposit)  # fmt: skip
         if scored is not None:
             out.append(scored)
             if (
@@ -166,7 +185,8 @@ def score_all(
         for i in amount_only:
             residual = residuals[i]
             if residual > 0:
-                scored = score_item(tx, items[i], residual, _NOTHING, None, False, cfg, ev.rule)
+                scored = score_item(tx, items[i], residual, _NOTHING, None, False, cfg, ev.rule,
+                                    fee=ev.fee, deposit=ev.deposit)  # fmt: skip
                 if scored is not None:
                     out.append(scored)
     out.sort(key=Scored.sort_key)
@@ -256,6 +276,7 @@ def _subsets(
                 cfg,
                 ev.rule,
                 ", ".join(sorted(index.numbers[i] for j in named.values() for i in j)[:3]),
+                ev.deposit,
             )
         )
     return out

@@ -31,6 +31,10 @@ class Weights:
     reference: int = 60  # a validated structured reference (QR / RF / +++…+++) equals the item's
     unique: int = 5  # the only open item of that partner with that amount
     other_document: int = 10  # taken off when the line names a different document
+    # the number as written belongs to this one open item only and the amount settles it
+    # exactly (or with the fee the line states): near-certain even without a partner
+    unique_number: int = 45
+    deposit: int = 25  # taken off when the line speaks of a deposit / advance / prepayment
 
 
 @dataclass(frozen=True, slots=True)

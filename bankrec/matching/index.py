@@ -278,7 +278,7 @@ class ItemIndex:
         self.config = config
         self.by_id = {item.id: i for i, item in enumerate(self.items)}
         self.by_reference: dict[str, list[int]] = defaultdict(list)
-        self.by_number: dict[str, list[int]] = defaultdict(list)
+        by_number: dict[str, list[int]] = defaultdict(list)
         by_amount: dict[tuple[str, str, int], list[int]] = defaultdict(list)
         self.by_partner: dict[tuple[str, str], list[int]] = defaultdict(list)
         self.partner_key: list[str] = []
@@ -304,11 +304,11 @@ class ItemIndex:
             if ref is not None:
                 self.by_reference[ref.value].append(i)
             for number_key in number_keys(item.number):
-                self.by_number[number_key].append(i)
+                by_number[number_key].append(i)
             if ref is None and item.reference:
                 for number_key in number_keys(item.reference):
-                    if i not in self.by_number[number_key]:
-                        self.by_number[number_key].append(i)
+                    if i not in by_number[number_key]:
+                        by_number[number_key].append(i)
             minor = self.minor(item.residual, item.currency)
             minors.append(minor)
             by_amount[(item.currency, self.directions[i].value, minor)].append(i)
@@ -317,6 +317,11 @@ class ItemIndex:
         # (currency, direction value, residual in minor units) -> items; tuples of plain
         # values, which the garbage collector stops tracking (it rescans tracked ones)
         self.by_amount = {key: tuple(ids) for key, ids in by_amount.items()}
+        # every written form of every number -> items (normalize.number_keys); a key held
+        # by one item only is a unique number, the strongest evidence short of a reference
+        self.by_number: dict[str, tuple[int, ...]] = {
+            key: tuple(ids) for key, ids in by_number.items()
+        }
         # each item's own residual (the very object), its minor units and whether it is open
         self.residuals = [item.residual for item in self.items]
         self.minor_residuals = minors

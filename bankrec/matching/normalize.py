@@ -22,8 +22,13 @@ def _wordset(text: str) -> frozenset[str]:
 LEGAL_FORMS = _wordset(
     """SA SARL SAS SASU EURL SNC SCI SCA SCOP SE GMBH AG KG OHG UG EK GBR MBH CO COKG LTD
     LIMITED PLC LLP LLC INC CORP BV NV BVBA SRL SPRL SPA SAGL SARL SCRL CV VOF ASBL VZW EV
-    EG GENOSSENSCHAFT STIFTUNG VEREIN AKTIENGESELLSCHAFT"""
+    EG GENOSSENSCHAFT STIFTUNG VEREIN AKTIENGESELLSCHAFT COMMV SCOMM CVBA KGAA PARTG"""
 )
+# Words banks abbreviate in names, written out so both spellings compare equal.
+ABBREVIATIONS = {
+    "STE": "SOCIETE", "ETS": "ETABLISSEMENTS", "LABO": "LABORATOIRES", "CIE": "COMPAGNIE",
+    "HANDELSGES": "HANDELSGESELLSCHAFT", "INTL": "INTERNATIONAL", "GES": "GESELLSCHAFT",
+}  # fmt: skip
 # Words of bank wording that never name a partner (multi-language).
 BANK_WORDS = _wordset(
     """VIR VIREMENT VIRT SEPA RECU RECUE EMIS EMISE DE DU DES LA LE LES ET PAR POUR REF
@@ -67,8 +72,10 @@ def _fold_unicode(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Folded words of ``text``, single letters of an abbreviation joined (``S.A.`` -> ``SA``)."""
-    return _merge_letters(_TOKEN.findall(fold(text).replace("&", " ")))
+    """Folded words of ``text``, single letters of an abbreviation joined (``S.A.`` -> ``SA``),
+    bank abbreviations written out (``STE`` -> ``SOCIETE``, ``ETS`` -> ``ETABLISSEMENTS``)."""
+    tokens = _merge_letters(_TOKEN.findall(fold(text).replace("&", " ")))
+    return [ABBREVIATIONS.get(t, t) for t in tokens]
 
 
 def normalize_name(name: str) -> str:
@@ -146,17 +153,52 @@ def _distinctive(key: str, digits: int) -> bool:
     return len(key) >= 5 and digits >= 3 and key.strip("0") != ""
 
 
-def number_keys(number: str) -> list[str]:
-    """Keys under which an item's number is indexed: whole form, and its digits alone.
+_RUN = re.compile(r"[A-Z]+|[0-9]+")
+_YEAR = re.compile(r"(?:19|20)[0-9][0-9]")
+_SHORT_KEY = 7  # a key without the document's prefix needs this many characters
 
-    ``FA-2026-0012`` gives ``FA20260012`` and ``20260012``; the digits-only key finds it when
-    a payer drops the prefix. Only distinctive keys are returned.
+
+def number_keys(number: str) -> list[str]:
+    """Keys under which an item's number is indexed: every form a payer writes it in.
+
+    ``INV/2026/00123`` is written ``INV202600123``, ``INV 2026 123`` (zeros dropped inside
+    a group), ``INV-26-00123`` (short year), ``INV 00123`` (year dropped), ``2026/123``
+    (prefix dropped) ...: the keys are the prefix kept or dropped × the year full, short or
+    dropped × the groups padded or zero-stripped, joined without separators (the label side,
+    :func:`text_keys`, joins its tokens the same way and also zero-strips them). Only
+    distinctive keys are returned; a key without the prefix needs :data:`_SHORT_KEY`
+    characters, and the sequence alone (no prefix, no year) is never a key.
     """
     whole = normalize_number(number)
     keys = [whole] if is_distinctive(whole) else []
     digits = _NON_DIGIT.sub("", whole)  # ``whole`` is ASCII letters and digits only
     if digits != whole and is_distinctive(digits) and len(digits) >= 6:
         keys.append(digits)
+    runs = [run for token in number_tokens(number) for run in _RUN.findall(token)]
+    lead = 0
+    while lead < len(runs) and runs[lead].isalpha():
+        lead += 1
+    prefix, groups = "".join(runs[:lead]), runs[lead:]
+    if len(groups) < 2 and not prefix:
+        return keys
+    year = next((k for k, g in enumerate(groups) if _YEAR.fullmatch(g)), -1)
+    years: list[int | None] = [None] if year < 0 else [None, 2, 4]  # None: as written
+    for drop_year in years:
+        shaped = groups
+        if drop_year == 2:
+            shaped = [g[2:] if k == year else g for k, g in enumerate(groups)]
+        elif drop_year == 4:
+            shaped = [g for k, g in enumerate(groups) if k != year]
+            if not shaped:
+                continue
+        for strip in (False, True):
+            body = "".join((g.lstrip("0") or "0") if strip and g.isdigit() else g for g in shaped)
+            for key in (prefix + body, body if drop_year != 4 else ""):
+                if not key or key in keys or not is_distinctive(key):
+                    continue
+                if key is body and (len(key) < _SHORT_KEY or not any(c.isdigit() for c in key)):
+                    continue
+                keys.append(key)
     return keys
 
 
@@ -177,20 +219,24 @@ def text_keys(text: str, max_window: int = 4) -> list[str]:
             continue  # a long plain word never starts a document number
         if sum(counts[start : start + max_window]) < 3:
             continue  # no window from here holds the three digits every key needs
-        joined = ""
-        digits = 0
+        joined = stripped = ""
+        digits = stripped_digits = 0
         for end in range(start, min(start + max_window, n)):
             token, count = tokens[end], counts[end]
             if end > start and not count and len(token) > 3:
                 break  # ... nor is a plain word in the middle of one
             joined += token
             digits += count
-            if (
-                _distinctive(joined, digits)
-                # only three tokens can spell a date
-                and not (end - start == 2 and _is_date(tokens[start : end + 1]))
-            ):
+            # the same join with each group's leading zeros dropped (``2026 1 0042``)
+            bare = (token.lstrip("0") or "0") if count == len(token) else token
+            stripped += bare
+            stripped_digits += count - (len(token) - len(bare))
+            if end - start == 2 and _is_date(tokens[start : end + 1]):
+                continue  # only three tokens can spell a date
+            if _distinctive(joined, digits):
                 keys[joined] = None
+            if stripped != joined and _distinctive(stripped, stripped_digits):
+                keys[stripped] = None
             if len(joined) > 40:
                 break
     return list(keys)
@@ -207,3 +253,30 @@ def _is_date(parts: list[str]) -> bool:
 def normalize_iban(iban: str) -> str:
     """IBAN / account number without spaces, upper-case."""
     return "".join(iban.split()).upper()
+
+
+# Words saying a fee was deducted, followed on the line by its amount (``ENTGELT 5,66``,
+# ``/FRAIS 8.53``, ``CHARGES GBP 7.50``): the stated fee makes a short payment exact.
+_FEE_STATED = re.compile(
+    r"(?:^|[^A-Z])(?:ENTGELT|SPESEN|KOSTEN|FRAIS|CHARGES?|FEES?|GEBUEHR(?:EN)?|GEBUHR(?:EN)?"
+    r"|COMMISSION|COMMISSIONE|COMISION)\s*[:=/]?\s*(?:EUR|CHF|GBP|USD)?\s*"
+    r"(\d{1,4}(?:[.,]\d{2}))(?![0-9])"
+)
+# Words of a deposit, advance or prepayment: money on account, not (yet) an invoice's.
+DEPOSIT_WORDS = (
+    "ACOMPTE", "AVANCE", "ARRHES", "ANZAHLUNG", "VORAUSZAHLUNG", "VORSCHUSS", "ADVANCE",
+    "DEPOSIT", "PREPAYMENT", "PRE-PAYMENT", "DOWN PAYMENT", "VOORSCHOT", "ANTICIPO",
+)  # fmt: skip
+_DEPOSIT = re.compile(r"(?<![A-Z])(" + "|".join(DEPOSIT_WORDS) + r")(?![A-Z])")
+
+
+def stated_fee(text: str) -> str:
+    """The fee amount a bank line states (``SPESEN 14,43`` -> ``14.43``), or ``""``."""
+    m = _FEE_STATED.search(fold(text))
+    return m.group(1).replace(",", ".") if m else ""
+
+
+def deposit_word(text: str) -> str:
+    """The deposit / advance word a bank line uses (``ACOMPTE``, ``Anzahlung``), or ``""``."""
+    m = _DEPOSIT.search(fold(text))
+    return m.group(1) if m else ""

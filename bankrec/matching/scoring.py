@@ -27,6 +27,7 @@ class ItemEvidence:
     reference: str = ""  # the structured reference found on the bank line, formatted
     number: str = ""  # the number (as written in the item) found in label/reference
     number_source: str = ""  # where it was found: "label", "reference" or "rule …"
+    unique: bool = False  # the number as written belongs to this one open item only
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,17 +115,18 @@ def weigh(
     partner: Points | None,
     number: Points | None,
     amount: Sequence[Points],
+    proof: Points | None = None,
     date: Points | None,
     other_document: Points | None,
     notes: Sequence[str],
     rule: RuleInfluence,
 ) -> tuple[int, list[str]]:
     """The one place evidence becomes points: sum them, and keep one sentence per piece,
-    always in the same order (reference, partner, number, amount, date, another document
-    named, notes, rules), for a single item and for a group alike."""
+    always in the same order (reference, partner, number, amount, what the number proves,
+    date, another document named, notes, rules), for a single item and for a group alike."""
     score = 0
     reasons: list[str] = []
-    for piece in (reference, partner, number, *amount, date, other_document):
+    for piece in (reference, partner, number, *amount, proof, date, other_document):
         if piece is not None:
             score += piece[0]
             reasons.append(piece[1])
@@ -153,8 +155,16 @@ def score_item(
     cfg: MatchConfig,
     rule: RuleInfluence,
     cited_elsewhere: str = "",
+    fee: Decimal | None = None,
+    deposit: str = "",
 ) -> Scored | None:
-    """Score settling ``tx`` against one item with ``residual`` still open (None if closed)."""
+    """Score settling ``tx`` against one item with ``residual`` still open (None if closed).
+
+    ``fee`` is the fee the line states it had deducted (``ENTGELT 5,66``): when the amount
+    and it make the residual exactly, the amount counts as exact and the fee is the
+    write-off. ``deposit`` is the deposit / advance word the line uses: such a line is
+    never booked to an invoice without a person.
+    """
     if residual <= 0:
         return None
     w = cfg.weights
@@ -180,7 +190,9 @@ def score_item(
     partial = False
     review = ""
     tol = cfg.amount_tolerance
-    if abs(diff) <= tol:
+    exact = abs(diff) <= tol
+    fee_exact = not exact and fee is not None and abs(abs(diff) - fee) <= tol
+    if exact:
         allocated = min(paid, residual)
         amount.append(
             (w.amount, f"amount {paid} {cur} settles the open {residual} exactly (+{w.amount})")
@@ -192,6 +204,15 @@ def score_item(
                     f"the only open item of this partner for {residual} {cur} (+{w.unique})",
                 )
             )
+    elif fee_exact:
+        allocated = residual
+        amount.append(
+            (
+                w.amount,
+                f"amount {paid} {cur} and the fee {fee} the line states settle the open "
+                f"{residual} exactly: the fee is the write-off (+{w.amount})",
+            )
+        )
     elif abs(diff) <= min(cfg.writeoff_max, quantize(residual * cfg.writeoff_ratio, cur)):
         allocated = residual
         half = w.amount // 2
@@ -217,19 +238,40 @@ def score_item(
         allocated = residual
         review = f"pays {diff} {cur} more than the item's residual"
         amount.append((0, f"amount {paid} {cur} exceeds the open {residual} by {diff} (+0)"))
+    proof = None
+    if evidence.unique and evidence.number and (exact or fee_exact) and w.unique_number:
+        proof = (
+            w.unique_number,
+            f"number {item.number} as written belongs to no other open item, and the amount "
+            f"settles it (+{w.unique_number})",
+        )
     if _date_ok(tx.date, item, cfg):
         due = item.due_date or item.date
         date = (w.date, f"paid {tx.date} for a document dated {item.date}, due {due} (+{w.date})")
+    other = _other_document(cited_elsewhere, named, cfg)
+    notes: list[str] = []
+    if other is not None and not review:
+        review = f"the line names another document, {cited_elsewhere}"
+    if deposit:
+        if not review:
+            review = f"the line speaks of a deposit or advance ({deposit})"
+        notes.append(
+            f"the line says {deposit}: a deposit or advance is not booked to an invoice "
+            f"without a person" + (f" (-{w.deposit})" if not named else ", even one the line names")
+        )
     score, reasons = weigh(
         reference=reference,
         partner=partner,
         number=number,
         amount=amount,
+        proof=proof,
         date=date,
-        other_document=_other_document(cited_elsewhere, named, cfg),
-        notes=(),
+        other_document=other,
+        notes=notes,
         rule=rule,
     )
+    if deposit and not named:
+        score -= w.deposit
     loose = partial or (review and not review.startswith("difference"))
     if loose and not named and score >= cfg.suggest_threshold:
         score = cfg.suggest_threshold - 1
@@ -261,6 +303,7 @@ def score_group(
     cfg: MatchConfig,
     rule: RuleInfluence,
     cited_elsewhere: str = "",
+    deposit: str = "",
 ) -> Scored:
     """Score one transaction settling several items of one partner exactly (subset-sum)."""
     w = cfg.weights
@@ -299,16 +342,27 @@ def score_group(
     if ambiguous:
         review = "another combination of open items gives the same total"
         notes.append("another combination of this partner's open items has the same total")
+    other = _other_document(cited_elsewhere, bool(found or refs), cfg)
+    if other is not None and not review:
+        review = f"the line names another document, {cited_elsewhere}"
+    if deposit:
+        review = review or f"the line speaks of a deposit or advance ({deposit})"
+        notes.append(
+            f"the line says {deposit}: a deposit or advance is not booked to an invoice "
+            f"without a person (-{w.deposit})"
+        )
     score, reasons = weigh(
         reference=reference,
         partner=partner,
         number=number,
         amount=[amount],
         date=date,
-        other_document=_other_document(cited_elsewhere, bool(found or refs), cfg),
+        other_document=other,
         notes=notes,
         rule=rule,
     )
+    if deposit:
+        score -= w.deposit
     allocations = tuple(
         Allocation(it.id, quantize(r, cur)) for it, r in zip(items, residuals, strict=True)
     )

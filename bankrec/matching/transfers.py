@@ -10,7 +10,7 @@ side's account named on the line, or transfer wording, or a rule saying ``kind t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -22,8 +22,25 @@ from bankrec.model import Transaction
 TRANSFER_WORDS = (
     "VIREMENT INTERNE", "VIR INTERNE", "TRANSFERT", "COMPTE A COMPTE", "VIREMENT DE COMPTE",
     "UMBUCHUNG", "UBERTRAG", "UEBERTRAG", "KONTOUBERTRAG", "INTERNAL TRANSFER",
-    "OWN ACCOUNT", "INTERNE OVERSCHRIJVING", "TRANSFER BETWEEN",
+    "OWN ACCOUNT", "INTERNE OVERSCHRIJVING", "TRANSFER BETWEEN", "INTERNE OVERBOEKING",
+    "EIGEN REKENING", "GIROCONTO", "GIRO CONTO", "GIROFONDI", "TRASPASO", "TRANSFERENCIA INTERNA",
+    "EIGENUBERTRAG", "EIGENUEBERTRAG", "SWEEP", "CASH POOLING", "CASH CONCENTRATION",
 )  # fmt: skip
+
+
+def account_aliases(own_accounts: Sequence[str]) -> dict[str, str]:
+    """``CODE=IBAN`` entries of ``own_accounts`` as code -> IBAN (both normalised).
+
+    Our own lines name their account the way the ERP does (a journal code such as
+    ``BNK1``); the other side's line names it by IBAN. With the pairs configured, both
+    compare equal. Plain entries (a code or an IBAN alone) map to nothing.
+    """
+    aliases: dict[str, str] = {}
+    for entry in own_accounts:
+        code, sep, iban = entry.partition("=")
+        if sep and code.strip() and iban.strip():
+            aliases[normalize_iban(code)] = normalize_iban(iban)
+    return aliases
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +75,14 @@ def pair_transfers(
     depend on which side comes first in the file. A counterparty account that names a
     third account contradicts a pair and rules it out.
     """
-    own = {normalize_iban(a) for a in own_accounts}
-    own.update(
-        normalize_iban(transactions[i].account) for i in candidates if transactions[i].account
-    )
+    aliases = account_aliases(own_accounts)
+
+    def canon(account: str) -> str:
+        value = normalize_iban(account)
+        return aliases.get(value, value)
+
+    own = {canon(a.partition("=")[2] or a) for a in own_accounts}
+    own.update(canon(transactions[i].account) for i in candidates if transactions[i].account)
     incoming: dict[tuple[str, int], list[int]] = defaultdict(list)
     for i in candidates:
         tx = transactions[i]
@@ -75,9 +96,9 @@ def pair_transfers(
         for j in incoming.get((out.currency, to_minor(-out.amount, out.currency)), ()):
             inc = transactions[j]
             gap = abs((inc.date - out.date).days)
-            if normalize_iban(inc.account) == normalize_iban(out.account) or gap > days:
+            if canon(inc.account) == canon(out.account) or gap > days:
                 continue
-            found = _evidence(out, inc, i in rule_transfer, j in rule_transfer, own)
+            found = _evidence(out, inc, i in rule_transfer, j in rule_transfer, own, canon)
             if found is not None:
                 options.append((-found[0], -_motif(out, inc), gap, i, j, found[1]))
     ids = [t.id for t in transactions]
@@ -127,12 +148,20 @@ def _motif(out: Transaction, inc: Transaction) -> int:
 
 
 def _evidence(
-    out: Transaction, inc: Transaction, out_rule: bool, in_rule: bool, own: set[str]
+    out: Transaction,
+    inc: Transaction,
+    out_rule: bool,
+    in_rule: bool,
+    own: set[str],
+    canon: Callable[[str], str] = normalize_iban,
 ) -> tuple[int, tuple[str, ...]] | None:
-    """How surely two lines are one transfer, with why; None when they cannot be."""
-    out_names = normalize_iban(out.iban)
-    in_names = normalize_iban(inc.iban)
-    out_acc, in_acc = normalize_iban(out.account), normalize_iban(inc.account)
+    """How surely two lines are one transfer, with why; None when they cannot be.
+
+    ``canon`` turns an account as a line names it (a journal code or an IBAN) into one
+    form, so our code on one side meets our IBAN named on the other."""
+    out_names = canon(out.iban)
+    in_names = canon(inc.iban)
+    out_acc, in_acc = canon(out.account), canon(inc.account)
     if (out_names and out_names != in_acc and out_names in own) or (
         in_names and in_names != out_acc and in_names in own
     ):

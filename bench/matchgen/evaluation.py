@@ -28,6 +28,10 @@ from bench.matchgen import truth as T
 TARGET_PRECISION = Decimal("0.995")
 TARGET_RECONCILED_SHARE = Decimal("0.85")
 TARGET_TOP1 = Decimal("0.95")
+# Calibration: the share of proposals (reconciled or suggested) that are right, per band of
+# the confidence they were given, must reach these (docs/evaluation.md).
+BANDS = (("90-100", 90, 100, Decimal("0.995")), ("70-89", 70, 89, Decimal("0.85")),
+         ("50-69", 50, 69, Decimal("0.50")))  # fmt: skip
 
 
 def decision_allocations(decision: Decision) -> T.Allocations:
@@ -152,6 +156,26 @@ class Evaluation:
     classes: dict[str, Tally] = field(default_factory=dict)
     case_class: dict[str, str] = field(default_factory=dict)
     overall: Tally = field(default_factory=Tally)
+    bands: dict[str, list[int]] = field(
+        default_factory=lambda: {name: [0, 0] for name, *_ in BANDS}
+    )  # band -> [right, proposals]
+
+    def add_band(self, decision: Decision, line: T.TruthLine) -> None:
+        """Count a proposal (reconciled or suggested) in its confidence band."""
+        if decision.status not in (Status.RECONCILED, Status.SUGGESTED):
+            return
+        for name, low, high, _ in BANDS:
+            if low <= decision.confidence <= high:
+                right = is_correct(decision, line)
+                if decision.status is Status.RECONCILED and not line.unambiguous:
+                    right = False
+                self.bands[name][0] += right
+                self.bands[name][1] += 1
+
+    def band_accuracy(self, name: str) -> Decimal | None:
+        """Right proposals / proposals in band ``name``."""
+        right, total = self.bands[name]
+        return _ratio(right, total)
 
     def failures(self) -> list[str]:
         """The targets missed, as sentences; empty when every target is met."""
@@ -191,6 +215,7 @@ def evaluate(decisions: Iterable[Decision], truth: Mapping[str, T.TruthLine]) ->
         result.classes.setdefault(line.status_class, Tally()).add(decision, line)
         result.case_class[line.case] = line.status_class
         result.overall.add(decision, line)
+        result.add_band(decision, line)
     if len(seen) != len(truth):
         missing = next(tx for tx in truth if tx not in seen)
         raise ValueError(

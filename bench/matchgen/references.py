@@ -120,3 +120,40 @@ def mangle_number(number: str, rng: random.Random) -> str:
     if style == 5:
         return number.lower()
     return parts[0] + "".join(parts[1:2]) + "/" + "".join(parts[2:])
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def variant_number(number: str, rng: random.Random) -> str:
+    """``number`` written the looser ways payers and banks really write it.
+
+    Beyond :func:`mangle_number`'s separators: leading zeros dropped inside a group
+    (``INV/2026/00123`` → ``INV 2026 123``), the year shortened (``26``) or dropped, the
+    prefix dropped, all of it run together. Every digit that is kept is the document's.
+    """
+    parts = [p for p in _SEPARATORS.split(number) if p]
+    prefix = parts[0] if parts and parts[0].isalpha() else ""
+    groups = parts[1:] if prefix else parts
+    year = next((k for k, g in enumerate(groups) if _YEAR.fullmatch(g)), -1)
+    style = rng.randrange(8)
+    if style == 0:  # zero-stripped groups, spaced
+        return " ".join([prefix, *(g.lstrip("0") or "0" for g in groups)]).strip()
+    if style == 1 and year >= 0:  # short year
+        short = [g[2:] if k == year else g for k, g in enumerate(groups)]
+        return rng.choice(("/", "-", " ")).join([p for p in (prefix, *short) if p])
+    if style == 2:  # prefix dropped
+        sep = rng.choice(("/", "-", " ", "."))
+        return sep.join(g.lstrip("0") or "0" if rng.random() < 0.5 else g for g in groups)
+    if style == 3 and year >= 0 and len(groups) >= 2:  # year dropped
+        rest = [g for k, g in enumerate(groups) if k != year]
+        return f"{prefix} {'/'.join(rest)}".strip()
+    if style == 4:  # run together, zeros dropped
+        return prefix + "".join(g.lstrip("0") or "0" for g in groups)
+    if style == 5:  # dots or dashes, zeros dropped
+        sep = rng.choice((".", "-"))
+        return sep.join([p for p in (prefix, *(g.lstrip("0") or "0" for g in groups)) if p])
+    if style == 6 and year >= 0:  # short year, zeros dropped, run together
+        short = [g[2:] if k == year else g.lstrip("0") or "0" for k, g in enumerate(groups)]
+        return prefix + " " + "".join(short) if rng.random() < 0.5 else prefix + "".join(short)
+    return mangle_number(number, rng)

@@ -269,3 +269,17 @@ def test_name_helpers() -> None:
     for _ in range(50):
         written = mangle_number("INV/2026/00123", rng)
         assert re.sub(r"\D", "", written) == "202600123"
+
+
+def test_zoo_profile_adds_the_failure_classes_and_names_accounts_by_code() -> None:
+    from bench.generate_matching import HOLDOUT_PROFILE, HOLDOUT_SEED, HOLDOUT_TRANSACTIONS
+    from bench.matchgen.cases import ALL_CASE_CLASS, ALL_CASES
+
+    zoo = generate(5, 2 * len(ALL_CASES), profile="zoo")
+    assert {line.case for line in zoo.truth.values()} == set(ALL_CASES)
+    for line in zoo.truth.values():
+        assert line.status_class == ALL_CASE_CLASS[line.case]
+    assert all(t.account.startswith("BNK") for t in zoo.transactions)
+    assert zoo.own_accounts and all("=" in a for a in zoo.own_accounts)
+    # the fixed second set: these constants are written down, never tuned
+    assert (HOLDOUT_SEED, HOLDOUT_TRANSACTIONS, HOLDOUT_PROFILE) == (20260611, 5000, "zoo")

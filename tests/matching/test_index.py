@@ -74,6 +74,7 @@ def test_number_and_reference_indexes() -> None:
         item("B", "ACME SA", "10.00", reference="RF18 5390 0754 7034"),
     ]
     index = ItemIndex(items, MatchConfig())
-    assert index.by_number["FA20260012"] == [0]
+    assert index.by_number["FA20260012"] == (0,)
+    assert index.by_number["FA202612"] == (0,)  # zeros dropped inside the group
     assert index.by_reference["RF18539007547034"] == [1]
     assert "2026" not in index.by_number

@@ -49,7 +49,10 @@ def test_normalize_number_spellings_meet(raw: str) -> None:
 
 
 def test_number_keys_include_digits_only_form() -> None:
-    assert number_keys("FA-2026-0012") == ["FA20260012", "20260012"]
+    keys = number_keys("FA-2026-0012")
+    assert keys[:2] == ["FA20260012", "20260012"]
+    # and every other written form: zeros dropped, year short or dropped
+    assert set(keys[2:]) == {"FA202612", "FA260012", "FA2612", "FA0012"}
 
 
 def test_bare_year_and_short_numbers_are_not_distinctive() -> None:

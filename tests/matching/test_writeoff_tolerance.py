@@ -67,7 +67,7 @@ def test_the_amount_counts_in_full_once_the_difference_is_tolerated() -> None:
     tolerance confirms it, so the line scores what an exact payment scores (less the
     'only open item for this amount' bonus, which needs an exact amount). Weights are
     lowered so that nothing is clamped at 100."""
-    weights = Weights(partner=40)
+    weights = Weights(partner=40, unique_number=0)
     exact = decide(
         MatchConfig(weights=weights), dataclasses.replace(SHORT, amount=Decimal("500.00"))
     )

@@ -58,8 +58,11 @@ from bench.matchgen.cases.without_items import (
     noise_amount_collision,
     transfer,
 )
+from bench.matchgen.cases.zoo import ZOO_CATALOGUE, ZOO_CLASS
 
 __all__ = [
+    "ALL_CASES",
+    "ALL_CASE_CLASS",
     "CASE_CLASS",
     "CASE_DOCS",
     "CATALOGUE",
@@ -129,3 +132,7 @@ CASE_CLASS: dict[str, str] = {
     "structured_ref_typo": T.SHOULD_SUGGEST,
     "advance_payment": T.SHOULD_STAY_UNMATCHED,
 }
+
+# Every case either profile can draw, in display order, and its class.
+ALL_CASES: dict[str, tuple[CaseFn, float]] = {**CATALOGUE, **ZOO_CATALOGUE}
+ALL_CASE_CLASS: dict[str, str] = {**CASE_CLASS, **ZOO_CLASS}

@@ -28,6 +28,7 @@ class OurAccount:
     iban: str
     currency: str
     style: str
+    code: str = ""  # the journal code our ERP names the account by (the zoo profile uses it)
 
 
 @dataclass(slots=True)

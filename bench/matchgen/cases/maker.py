@@ -71,7 +71,7 @@ class CaseMaker:
     # ----------------------------------------------------------------- building blocks
     def _make_accounts(self) -> dict[str, list[OurAccount]]:
         rng = self.rng
-        return {
+        accounts = {
             "EUR": [
                 OurAccount(make_iban("FR", rng), "EUR", "FR"),
                 OurAccount(make_iban("DE", rng), "EUR", "DE"),
@@ -82,6 +82,13 @@ class CaseMaker:
                 OurAccount(make_iban("CH", rng), "CHF", "CH"),
             ],
             "GBP": [OurAccount(make_iban("GB", rng), "GBP", "UK")],
+        }
+        return {  # journal codes as an ERP names them: BNK1, BNK2, ...
+            currency: [
+                OurAccount(a.iban, a.currency, a.style, f"BNK{n}")
+                for n, a in enumerate(group, start=1 + 10 * k)
+            ]
+            for k, (currency, group) in enumerate(accounts.items())
         }
 
     def all_accounts(self) -> list[OurAccount]:
