@@ -38,12 +38,26 @@ class AccountBankStatementLine(models.Model):
         return wizard._action_open(_("Match %s", self.display_name))
 
     def action_bankrec_book_expense(self):
-        """Open 'Book as expense/income' pre-filled from the line."""
+        """Open 'Book as expense/income' pre-filled from the line, and with the account a
+        rule suggested, if any. The wizard is not created here: its account is required, and
+        the person may not have picked one yet."""
         self._bankrec_check_user()
         self.ensure_one()
         if self.is_reconciled:
             raise UserError(_("Line %s is reconciled already: undo it first.", self.display_name))
-        wizard = self.env["bankrec.book.expense"].create(
-            {"statement_line_id": self.id, "label": self.payment_ref}
-        )
-        return wizard._action_open(_("Book %s", self.display_name))
+        context = {"default_statement_line_id": self.id, "default_label": self.payment_ref}
+        code = self.bankrec_decision_id.account_code
+        if code:
+            account = self.env["account.account"].search(
+                [("code", "=", code), ("company_id", "=", self.company_id.id)], limit=1
+            )
+            if account:
+                context["default_account_id"] = account.id
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Book %s", self.display_name),
+            "res_model": "bankrec.book.expense",
+            "view_mode": "form",
+            "target": "new",
+            "context": context,
+        }

@@ -98,6 +98,19 @@ class TestReviewWizards(BankrecCommon):
         self.assertAlmostEqual(booked.balance, 45.0)
         self.assertIn("Card fee 2026", booked.name)
 
+    def test_book_as_expense_opens_prefilled_before_an_account_is_chosen(self):
+        st_line = self.line(-45.0, "ANNUAL CARD FEE")
+        action = st_line.with_user(self.reviewer).action_bankrec_book_expense()
+        self.assertEqual(action["res_model"], "bankrec.book.expense")
+        self.assertNotIn("res_id", action)
+        account = self.company_data["default_account_expense"]
+        wizard = (
+            self.env["bankrec.book.expense"]
+            .with_context(**action["context"])
+            .create({"account_id": account.id})
+        )
+        self.assertEqual((wizard.statement_line_id, wizard.label), (st_line, "ANNUAL CARD FEE"))
+
     def test_an_expense_is_booked_with_the_vat_it_includes(self):
         st_line = self.line(-115.0, "Office supplies, VAT included")
         account = self.company_data["default_account_expense"]
