@@ -76,11 +76,16 @@ class Batch:
     def finish(self):
         """Write the noted rewrites, grouped by equal values, then reconcile every pair."""
         by_partner = defaultdict(list)
+        by_account = defaultdict(list)
         by_vals = defaultdict(list)
         for line, liquidity, suspense, partner, vals in self._rewrites:
             if partner:
                 by_partner[partner].append((line, liquidity))
-            by_vals[tuple(sorted(vals.items()))].append(suspense.id)
+            # the account first, for all items of an account at once (Odoo's checks and
+            # recomputations of an account change run once per write), then the rest
+            by_account[vals["account_id"]].append(suspense.id)
+            rest = {k: v for k, v in vals.items() if k != "account_id"}
+            by_vals[tuple(sorted(rest.items()))].append(suspense.id)
         StLine = self.env["account.bank.statement.line"].with_context(**QUIET)
         Item = self.env["account.move.line"].with_context(**QUIET_ITEMS)
         for partner, group in by_partner.items():
@@ -88,6 +93,8 @@ class Batch:
             lines.write({"partner_id": partner})
             lines.move_id.write({"partner_id": partner})
             Item.browse([liquidity.id for _line, liquidity in group]).write({"partner_id": partner})
+        for account_id, ids in by_account.items():
+            Item.browse(ids).write({"account_id": account_id})
         for vals, ids in by_vals.items():
             Item.browse(ids).write(dict(vals))
         self._rewrites = []
