@@ -74,29 +74,37 @@ class Batch:
         self._rewrites.append((line, liquidity, suspense, partner, vals))
 
     def finish(self):
-        """Write the noted rewrites, grouped by equal values, then reconcile every pair."""
-        by_partner = defaultdict(list)
+        """Write the noted rewrites, then reconcile every pair.
+
+        Each field is written for all items that get the same value at once, so what Odoo
+        checks and recomputes after a write (the account's constraints, the residual, the
+        analytic distribution of a partner and account) runs once per group, not per line:
+        the suspense items' account first, then the partner of bank and suspense items
+        together, then the labels; the values are exactly those of a write per line.
+        """
+        lines_of = defaultdict(list)  # partner -> statement lines
+        items_of = defaultdict(list)  # partner -> bank and suspense items
         by_account = defaultdict(list)
-        by_vals = defaultdict(list)
+        by_name = defaultdict(list)
         for line, liquidity, suspense, partner, vals in self._rewrites:
             if partner:
-                by_partner[partner].append((line, liquidity))
-            # the account first, for all items of an account at once (Odoo's checks and
-            # recomputations of an account change run once per write), then the rest
+                lines_of[partner].append(line.id)
+                items_of[partner].append(liquidity.id)
+            items_of[vals["partner_id"]].append(suspense.id)
             by_account[vals["account_id"]].append(suspense.id)
-            rest = {k: v for k, v in vals.items() if k != "account_id"}
-            by_vals[tuple(sorted(rest.items()))].append(suspense.id)
+            by_name[vals["name"]].append(suspense.id)
         StLine = self.env["account.bank.statement.line"].with_context(**QUIET)
         Item = self.env["account.move.line"].with_context(**QUIET_ITEMS)
-        for partner, group in by_partner.items():
-            lines = StLine.browse([line.id for line, _liquidity in group])
-            lines.write({"partner_id": partner})
-            lines.move_id.write({"partner_id": partner})
-            Item.browse([liquidity.id for _line, liquidity in group]).write({"partner_id": partner})
         for account_id, ids in by_account.items():
             Item.browse(ids).write({"account_id": account_id})
-        for vals, ids in by_vals.items():
-            Item.browse(ids).write(dict(vals))
+        for partner, ids in lines_of.items():
+            lines = StLine.browse(ids)
+            lines.write({"partner_id": partner})
+            lines.move_id.write({"partner_id": partner})
+        for partner, ids in items_of.items():
+            Item.browse(ids).write({"partner_id": partner})
+        for name, ids in by_name.items():
+            Item.browse(ids).write({"name": name})
         self._rewrites = []
         if self.plan:
             self.env["account.move.line"]._reconcile_plan(self.plan)
