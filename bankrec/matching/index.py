@@ -22,10 +22,14 @@ from bankrec.matching.amounts import minor as to_minor
 from bankrec.matching.config import MatchConfig
 from bankrec.matching.normalize import (
     BANK_WORDS,
+    LEGAL_FORMS,
+    canonical_form,
     label_text,
+    legal_form,
     normalize_iban,
     normalize_name,
     number_keys,
+    words,
 )
 from bankrec.matching.references import parse_reference
 from bankrec.model import Direction, OpenItem
@@ -38,6 +42,100 @@ _MAX_BLOCK = 2000  # a word shared by more partners than this does not narrow an
 _TIE_SIMILARITY = 3  # names this close in similarity are told apart by nothing
 _AMBIGUOUS_SIMILARITY = 85  # what each of several equally fitting names is worth
 _CUT_PREFIX = 20  # a cut name must show at least this many characters of its start
+_INITIALS = 94  # a name written with initials (``J PERRIN``): sure when only one name fits
+_REORDERED = 96  # a name's words all in the label, in another order (``WILSON AMELIA``)
+_OTHER_FORM = 80  # a name the bank wrote with another partner's legal form
+_CUT_LABEL = frozenset((34, 35, 69, 70, 139, 140))  # label lengths banks cut at
+_FORM_MARK = " #"  # joins a name and its legal form in the key of a partner with a twin
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Words that start an address appended to a name (``BAHNHOFSTR 12``, ``12 RUE ...``)
+_STREET_WORDS = _wordset(
+    """RUE AVENUE AV BD BOULEVARD CHEMIN CH ROUTE RTE PLACE PL QUAI ALLEE IMPASSE ROAD RD
+    STREET ST LANE LN DRIVE WAY SQUARE STRASSE STR PLATZ GASSE WEG STRAAT LAAN STEENWEG
+    PLEIN DREEF VIA VIALE CORSO PIAZZA CALLE"""
+)
+# Two-letter words of names and labels that are no initials (``DUBOIS ET MAES``)
+_PARTICLES = _wordset("ET DE DU LA LE EN OF AN UK EU ST DI DA EL Y VON VAN DER")
+# Label wording around a payer's name that BANK_WORDS does not list (field tags, ...)
+_LABEL_WORDS = _wordset(
+    """SVWZ ABWA EREF KREF MREF CRED MITTEILUNGEN MITTEILUNG CLIENT REMISE INST RECU RECUE
+    EUROPESE EUROPEEN VIREMENT GIRO FASTER CREDIT BACS CHAPS REGLEMENT SOLDE REMITTANCE
+    RECHNUNGSNR MOTIF ORDER AUFTRAG"""
+)
+_JOINERS = _wordset("AND ET UND EN E Y U")  # ``GIRARD AND BLANCHARD``
+_STREET_ENDINGS = ("STRASSE", "STR", "STRAAT", "GASSE", "WEG", "PLATZ", "LAAN", "STEENWEG")
+
+
+def partner_key(base: str, form: str) -> str:
+    """The key of a partner whose name (``base``, normalised) another partner shares with a
+    different legal form: the form is part of the key, so the two never merge."""
+    return f"{base}{_FORM_MARK}{form}"
+
+
+def name_part(tokens: list[str]) -> list[str]:
+    """The words of a counterparty before an appended address: ``MUELLER GMBH BAHNHOFSTR
+    12 8001 ZUERICH`` -> ``MUELLER GMBH``. The tail counts as an address only when it
+    starts with a street word or a house number and holds a number (or a street word):
+    ``DUPONT TRANSPORTS 42`` keeps its number."""
+    for k in range(1, len(tokens)):
+        token = tokens[k]
+        street = token in _STREET_WORDS or (
+            len(token) > 5 and token.isalpha() and token.endswith(_STREET_ENDINGS)
+        )
+        if not street and not token[:1].isdigit():
+            continue
+        tail = tokens[k:]
+        postcode = any(t.isdigit() and len(t) >= 4 for t in tail)
+        numbered = any(t[:1].isdigit() for t in tail)
+        if (street and (numbered or k == len(tokens) - 1)) or (
+            token[:1].isdigit() and (postcode or any(t in _STREET_WORDS for t in tail))
+        ):
+            return tokens[:k]
+    return tokens
+
+
+def _aligned(query: list[str], key: list[str]) -> int:
+    """How a person-style name fits a partner name word by word, in any order.
+
+    Every word of both must pair up: equal words, or an initial (``J``, ``JP``) with the
+    words it starts. Returns 100 (same words), :data:`_INITIALS` (initials used), -1 when
+    the words agree but an initial names someone else (``J PERRIN`` for ``EMILIE PERRIN``),
+    or 0 when the names do not align.
+    """
+    if len(query) > len(key) or len(key) > 6:
+        return 0
+    free = list(key)
+    rest: list[str] = []
+    exact = 0
+    for word in query:
+        if word in free:
+            free.remove(word)
+            exact += len(word) >= 3
+        else:
+            rest.append(word)
+    if not exact:
+        return 0
+    if not rest:
+        return 100 if not free else 0
+    if not all(len(w) == 1 or (len(w) == 2 and w.isalpha() and w not in _PARTICLES) for w in rest):
+        return 0
+    order = [w for w in key if w in free]  # the unpaired words, in the name's order
+    for initials in rest:
+        for start in range(len(order) - len(initials) + 1):
+            run = order[start : start + len(initials)]
+            if "".join(w[0] for w in run) == initials:
+                del order[start : start + len(initials)]
+                break
+        else:
+            # only a lone initial letter that starts none of the other words contradicts
+            single = all(len(w) == 1 for w in rest) and len(order) == len(rest)
+            return -1 if single else 0
+    return _INITIALS if not order else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +154,16 @@ class PartnerIndex:
     def __init__(self, names: Mapping[str, str]) -> None:
         """``names`` maps normalised name -> display name."""
         self.display = dict(names)
-        self.keys = sorted(self.display)
+        # fuzzy matching runs on names without their legal form ("bases"); a base that
+        # several partners share (``ACME`` of ``Acme plc`` and ``Acme Ltd``) lists them
+        self._members: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for key in self.display:
+            if _FORM_MARK in key:
+                base, form = key.split(_FORM_MARK, 1)
+                self._members[base].append((form, key))
+        self._members = dict(self._members)
+        self.keys = sorted({key.split(_FORM_MARK, 1)[0] for key in self.display})
+        self._bases = frozenset(self.keys)
         blocks: dict[str, list[int]] = defaultdict(list)
         for i, key in enumerate(self.keys):
             for block in _blocks(key):
@@ -124,13 +231,51 @@ class PartnerIndex:
     def _lookup_name(
         self, raw: str, truncation_lengths: Sequence[int], min_similarity: int
     ) -> list[tuple[str, int]]:
+        length = len(raw.strip())
+        truncated = any(cut - 1 <= length <= cut for cut in truncation_lengths)
+        tokens = words(raw)
+        named = name_part(tokens)
+        form = canonical_form(named)
         query = normalize_name(raw)
         if not query:
             return []
-        if query in self.display:
-            return [(query, 100)]
-        length = len(raw.strip())
-        truncated = any(cut - 1 <= length <= cut for cut in truncation_lengths)
+        short = normalize_name(" ".join(named)) if len(named) < len(tokens) else query
+        for exact in (query, short):
+            if exact in self._bases:
+                return _unambiguous(_best(self._expand([(exact, 100)], form, truncated)))
+        results = self._fuzzy_name(query, truncated, min_similarity)
+        if short != query and short:
+            results.extend(self._fuzzy_name(short, False, min_similarity))
+        return _unambiguous(_best(self._expand(results, form, truncated)))
+
+    def _expand(
+        self, results: list[tuple[str, int]], form: str, cut: bool
+    ) -> list[tuple[str, int]]:
+        """Names (bases) found -> partner keys: a base several partners share goes to the
+        one whose legal form the bank wrote; without a form (or a form that may have been
+        cut, ``GMBH`` of ``GMBH CO KG``) none of them is sure."""
+        members = self._members
+        if not members:
+            return results
+        out: list[tuple[str, int]] = []
+        for base, score in results:
+            twins = members.get(base)
+            if twins is None:
+                out.append((base, score))
+                continue
+            agree = bool(form) and any(f == form for f, _ in twins)
+            if agree and cut and any(f != form and f.startswith(form) for f, _ in twins):
+                agree = False
+            for twin_form, key in twins:
+                if agree:
+                    out.append((key, score if twin_form == form else min(score, _OTHER_FORM)))
+                else:
+                    out.append((key, min(score, _AMBIGUOUS_SIMILARITY)))
+        return out
+
+    def _fuzzy_name(
+        self, query: str, truncated: bool, min_similarity: int
+    ) -> list[tuple[str, int]]:
         near = self._near(query)
         if not near:
             return []
@@ -148,7 +293,28 @@ class PartnerIndex:
             for key in near:
                 if len(key) > len(query) >= 8 and key.startswith(query):
                     results.append((key, 100))
-        return _unambiguous(_best(results))
+        # names of people: initials (``J PERRIN``), surname first (``WILSON AMELIA``)
+        query_words = query.split()
+        if len(query_words) >= 2:
+            contradicted: set[str] = set()
+            aligned: list[tuple[str, int]] = []
+            for key in near:
+                fit = _aligned(query_words, key.split())
+                if fit > 0:
+                    aligned.append((key, fit))
+                elif fit < 0:
+                    contradicted.add(key)
+            if aligned:  # every word written is explained: mere look-alikes fall back
+                names = {k for k, _ in aligned}
+                results = [(k, min(score, _OTHER_FORM)) for k, score in results if k not in names]
+                results.extend(aligned)
+            if contradicted:
+                results = [(k, score) for k, score in results if k not in contradicted]
+        if any(score == 100 for _, score in results):
+            # a name that explains every word written (or the whole cut start) beats names
+            # that only share some of them (``BOULANGERIE LAMBERTIN`` in a cut longer name)
+            results = [(k, score if score == 100 else min(score, 80)) for k, score in results]
+        return results
 
     def lookup_label(self, raw: str, min_similarity: int) -> list[tuple[str, int]]:
         """Partners whose name appears inside free label text, best first.
@@ -167,14 +333,28 @@ class PartnerIndex:
         results: list[tuple[str, int]] = []
         fuzzy: list[str] = []
         cuts: list[tuple[int, str]] = []
+        forms: dict[str, tuple[str, bool]] = {}  # base -> the legal form written after it
+        aligned = False
+        tokens = text.split()
+        shared: dict[str, int] = defaultdict(int)  # word -> near names holding it
+        for key in near:
+            for word in set(key.split()):
+                shared[word] += 1
         for key in near:
             if f" {key} " in padded:
                 results.append((key, 100))
+                if key in self._members:
+                    forms[key] = _form_after(padded, key)
                 continue
             shown = _cut_length(key, padded)
             if shown:
                 cuts.append((shown, key))
-            else:
+                continue
+            fit = _aligned_in(tokens, key.split(), shared)
+            if fit > 0:  # a person's name, surname first or with initials
+                results.append((key, min(fit, _REORDERED)))
+                aligned = True
+            elif fit == 0:  # (an initial naming someone else rules the name out)
                 fuzzy.append(key)
         if cuts:  # several names may share a start: the one shown longest is the one cut
             longest = max(n for n, _ in cuts)
@@ -189,11 +369,89 @@ class PartnerIndex:
                 text, fuzzy, scorer=fuzz.partial_ratio, score_cutoff=min_similarity, limit=10
             ):
                 if len(key) >= 8:
-                    results.append((key, min(round(score), 95)))
+                    results.append((key, min(round(score), _OTHER_FORM if aligned else 95)))
         if any(score == 100 for _, score in results):
             # a name written out in full beats names that merely look alike (shared words)
             results = [(k, score if score == 100 else min(score, 80)) for k, score in results]
+        if self._members:
+            results = [
+                hit
+                for base, score in _best(results)
+                for hit in self._expand([(base, score)], *forms.get(base, ("", False)))
+            ]
         return _unambiguous(_best(results))
+
+
+def _form_after(padded: str, base: str) -> tuple[str, bool]:
+    """The legal form a label writes right after a name, and whether the label ends with
+    it (then it may have been cut: ``GMBH`` of ``GMBH CO KG``)."""
+    after = padded[padded.find(f" {base} ") + len(base) + 2 :].split()
+    taken = 0
+    while taken < len(after) and after[taken] in LEGAL_FORMS:
+        taken += 1
+    at_end = taken > 0 and taken == len(after)
+    return canonical_form(after[:taken]), at_end and len(padded.strip()) in _CUT_LABEL
+
+
+def _aligned_in(tokens: list[str], key: list[str], shared: Mapping[str, int]) -> int:
+    """:func:`_aligned` of a partner name against the best run of label words: 100, the
+    initials score, -1 when an initial names someone else, or 0 (the label's fuzzy
+    comparison then decides). A run after a word
+    that may start a name (a name-like word or a joiner: ``MARCHAND | FONTAINE CABINET``),
+    before a joiner, or next to a word of another candidate name (``SOCIETE ROMANDE DE |
+    FIDUCIAIRE WYSS``) is part of a longer name, not this one; ``shared`` counts the
+    candidate names holding each word. Remittance text may follow a name (``RENT``)."""
+    if not 2 <= len(key) <= 4:
+        return 0
+    best = 0
+    contradicted = False
+    for pos, token in enumerate(tokens):
+        if len(token) < 3 or token not in key:
+            continue
+        for size in range(2, len(key) + 1):
+            for start in range(max(0, pos - size + 1), min(pos, len(tokens) - size) + 1):
+                end = start + size
+                if _name_like(tokens, start - 1) or (end < len(tokens) and tokens[end] in _JOINERS):
+                    continue  # part of a longer name (``MARCHAND FONTAINE CABINET``)
+                if _continues(tokens, start - 1, -1, key, shared) or _continues(
+                    tokens, end, 1, key, shared
+                ):
+                    continue  # ... or of another candidate's name
+                fit = _aligned(tokens[start:end], key)
+                best = max(best, fit)
+                contradicted = contradicted or fit < 0
+    return best or (-1 if contradicted else 0)
+
+
+def _continues(
+    tokens: list[str], at: int, step: int, key: list[str], shared: Mapping[str, int]
+) -> bool:
+    """Whether the label word at ``at`` belongs to another candidate's name: a word of one
+    (a particle like ``DE``/``VAN`` only when the next word out is one too)."""
+
+    def other(pos: int) -> bool:
+        return 0 <= pos < len(tokens) and shared.get(tokens[pos], 0) > (tokens[pos] in key)
+
+    if not other(at):
+        return False
+    return tokens[at] not in BANK_WORDS or other(at + step)
+
+
+def _name_like(tokens: list[str], pos: int) -> bool:
+    """Whether the label word at ``pos`` could belong to a name (not wording, a number,
+    a legal form or the label's edge)."""
+    if not 0 <= pos < len(tokens):
+        return False
+    token = tokens[pos]
+    if token in _JOINERS:
+        return True
+    return (
+        len(token) >= 3
+        and token.isalpha()
+        and token not in BANK_WORDS
+        and token not in LEGAL_FORMS
+        and token not in _LABEL_WORDS
+    )
 
 
 def _cut_length(key: str, padded: str) -> int:
@@ -290,12 +548,20 @@ class ItemIndex:
         self._minor_memo: dict[str, dict[Decimal, int]] = {}
         self.iban_partner: dict[str, str] = {}
         names: dict[str, str] = {}
+        # partners whose names differ only by their legal form (``Acme plc``, ``Acme Ltd``)
+        # keep it in their keys (see partner_key); every other partner is its plain name
+        forms_of: dict[str, set[str]] = defaultdict(set)
+        for partner in {item.partner for item in self.items} | set((known_ibans or {}).values()):
+            base = normalize_name(partner)
+            if base:
+                forms_of[base].add(legal_form(partner))
+        self._twins = frozenset(base for base, forms in forms_of.items() if len(forms) > 1)
         keys_of: dict[str, str] = {}  # partner text -> normalised (many items per partner)
         minors: list[int] = []  # each item's residual in minor units
         for i, item in enumerate(self.items):
             key = keys_of.get(item.partner)
             if key is None:
-                key = keys_of[item.partner] = normalize_name(item.partner)
+                key = keys_of[item.partner] = self.key_of(item.partner)
             self.partner_key.append(key)
             if key:
                 names.setdefault(key, item.partner)
@@ -327,7 +593,7 @@ class ItemIndex:
         self.minor_residuals = minors
         self.positive = [item.residual > 0 for item in self.items]
         for iban, partner in sorted((known_ibans or {}).items()):
-            key = normalize_name(partner)
+            key = self.key_of(partner)
             if key:
                 self.iban_partner[normalize_iban(iban)] = key
                 names.setdefault(key, partner)
@@ -350,6 +616,14 @@ class ItemIndex:
             by_date = sorted(ids, key=lambda i: (self.items[i].date, self.items[i].id))
             self._partner_by_date[k] = (tuple(by_date), tuple(self.items[i].date for i in by_date))
         self.partners = PartnerIndex(names)
+
+    def key_of(self, partner: str) -> str:
+        """The key of a partner name: its normalised name, with its legal form when another
+        partner has the same name with a different form."""
+        base = normalize_name(partner)
+        if base in self._twins:
+            return partner_key(base, legal_form(partner))
+        return base
 
     def minor(self, amount: Decimal, currency: str) -> int:
         """``amount`` in integer minor units of ``currency``, memoised for this run.
@@ -421,7 +695,7 @@ class ItemIndex:
 
     def partner_for_rule(self, party: str) -> str:
         """The normalised partner a rule's ``party`` names (exact normalised match or fuzzy)."""
-        key = normalize_name(party)
+        key = self.key_of(party)
         if key in self.partners.display:
             return key
         found = self.partners.lookup_name(party, (), self.config.partner_full_similarity)

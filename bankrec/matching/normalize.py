@@ -88,6 +88,31 @@ def normalize_name(name: str) -> str:
     return _umlauts(" ".join(kept or tokens))
 
 
+# Spellings of one legal form, written as one (``LIMITED`` is ``LTD``, ``MBH`` a ``GMBH``).
+_LEGAL_EQUIVALENT = {"LIMITED": "LTD", "AKTIENGESELLSCHAFT": "AG", "MBH": "GMBH", "COKG": "CO KG"}
+
+
+def legal_form(name: str) -> str:
+    """The legal form a name carries, in one spelling: ``Acme Limited`` -> ``LTD``,
+    ``Bauer GmbH & Co. KG`` -> ``GMBH CO KG``, ``S.A.R.L.`` -> ``SARL``; ``""`` when none.
+
+    Two partners whose names differ only by this (``Acme plc`` / ``Acme Ltd``) are different
+    partners, and a bank text that spells the form says which of them paid.
+    """
+    return canonical_form(words(name))
+
+
+def canonical_form(tokens: list[str]) -> str:
+    """:func:`legal_form` of already split words (legal-form words kept, in order)."""
+    out: list[str] = []
+    for token in tokens:
+        if token in LEGAL_FORMS:
+            form = _LEGAL_EQUIVALENT.get(token, token)
+            if form not in out:
+                out.append(form)
+    return " ".join(out)
+
+
 def _merge_letters(tokens: list[str]) -> list[str]:
     """Runs of single letters are one abbreviation: ``S A R L`` -> ``SARL``, ``S A`` -> ``SA``."""
     out: list[str] = []

@@ -51,6 +51,30 @@ _TRADES = {
            "Software", "Holdings", "Joinery", "Plumbing", "Haulage", "Surveyors"),
 }  # fmt: skip
 
+_FIRST_NAMES = {  # first names of people paying or paid (sole traders, tenants, staff)
+    "FR": ("Jérôme", "Émilie", "Nathalie", "Olivier", "Sébastien", "Camille", "Hélène", "Luc"),
+    "DE": ("Jürgen", "Anna", "Matthias", "Katrin", "Uwe", "Sabine", "Florian", "Heike"),
+    "CH": ("Reto", "Céline", "Urs", "Béatrice", "Daniel", "Corinne", "Marc", "Nicole"),
+    "BE": ("Pieter", "Els", "Geert", "Sofie", "Wim", "Lieve", "Koen", "Ann"),
+    "UK": ("Amelia", "Oliver", "Harry", "Isla", "George", "Emily", "Jack", "Sophie"),
+}
+# Legal forms that a near-identical partner may carry instead (``Acme plc`` / ``Acme Ltd``)
+TWIN_FORMS = {
+    "FR": (("SARL", "SAS"), ("SA", "SAS"), ("SARL", "EURL")),
+    "DE": (("GmbH", "GmbH & Co. KG"), ("GmbH", "AG"), ("KG", "GmbH & Co. KG")),
+    "CH": (("AG", "GmbH"), ("SA", "Sàrl")),
+    "BE": (("NV", "BV"), ("SA", "SRL")),
+    "UK": (("plc", "Limited"), ("Ltd", "LLP")),
+}
+# How banks write a legal form: every spelling of one form (``LIMITED`` is ``LTD``)
+FORM_SPELLINGS = {
+    "SARL": ("SARL", "S.A.R.L."), "SAS": ("SAS", "S.A.S."), "SA": ("SA", "S.A."),
+    "EURL": ("EURL",), "GmbH": ("GMBH",), "GmbH & Co. KG": ("GMBH & CO. KG", "GMBH + CO KG",
+    "GMBH U. CO. KG"), "AG": ("AG",), "KG": ("KG",), "Sàrl": ("SARL", "S.A R.L."),
+    "NV": ("NV", "N.V."), "BV": ("BV", "B.V."), "SRL": ("SRL",), "plc": ("PLC", "P.L.C."),
+    "Limited": ("LIMITED", "LTD"), "Ltd": ("LTD", "LIMITED", "LTD."), "LLP": ("LLP",),
+}  # fmt: skip
+
 _PLACES = {
     "FR": ("Lyonnaise", "Parisienne", "Bretonne", "Normande", "du Sud-Ouest", "Alsacienne"),
     "DE": ("Rhein-Main", "Nord", "Süd", "Ostfriesland", "Bodensee", "Schwaben"),
@@ -172,6 +196,37 @@ class PartnerFactory:
             if name_key(name) not in self.keys:
                 return self._register(name, country, partner.surname, trade)
         return self.make(country)
+
+    def people(self, country: str) -> tuple[Partner, Partner]:
+        """Two people sharing a surname, first names with different initials (``Jérôme
+        Perrin`` / ``Émilie Perrin``): only the first name or its initial tells them apart."""
+        rng = self.rng
+        for _ in range(1000):
+            surname = rng.choice(_SURNAMES[country])
+            first, second = rng.sample(_FIRST_NAMES[country], 2)
+            if strip_accents(first)[0] == strip_accents(second)[0]:
+                continue
+            names = (f"{first} {surname}", f"{second} {surname}")
+            if all(name_key(n) not in self.keys for n in names):
+                a, b = (self._register(n, country, surname, "") for n in names)
+                return a, b
+        raise RuntimeError(f"ran out of distinct {country} people")
+
+    def legal_twins(self, country: str) -> tuple[Partner, Partner, str, str]:
+        """Two partners whose names differ only by their legal form (``Acme plc`` and
+        ``Acme Limited``), with those forms. They share a name key on purpose."""
+        rng = self.rng
+        for _ in range(1000):
+            surname = rng.choice(_SURNAMES[country])
+            trade = rng.choice(_TRADES[country])
+            base = f"{surname} {trade}" if country in ("DE", "CH", "UK") else f"{trade} {surname}"
+            if name_key(base) in self.keys:
+                continue
+            first, second = rng.choice(TWIN_FORMS[country])
+            a = self._register(f"{base} {first}", country, surname, trade)
+            b = self._register(f"{base} {second}", country, surname, trade)
+            return a, b, first, second
+        raise RuntimeError(f"ran out of distinct {country} names for legal twins")
 
     def _compose(self, country: str, surname: str, trade: str, *, long_ok: bool = True) -> str:
         rng = self.rng

@@ -20,7 +20,7 @@ from bankrec.model import ItemKind
 from bench.matchgen import truth as T
 from bench.matchgen.cases.drafts import OUR_COMPANY, OurAccount, TxDraft, from_cents
 from bench.matchgen.cases.maker import CaseMaker
-from bench.matchgen.names import Partner, strip_accents
+from bench.matchgen.names import FORM_SPELLINGS, Partner, strip_accents
 from bench.matchgen.references import variant_number
 from bench.matchgen.wording import INVOICE_WORDS, fill
 
@@ -77,6 +77,11 @@ def _written_name(maker: CaseMaker, partner: Partner) -> str:
         if long in name and rng.random() < 0.8:
             name = name.replace(long, short)
     name = strip_accents(name).upper()
+    if rng.random() < 0.5:  # the legal form in another spelling of the same form
+        for long, short in ((" LIMITED", " LTD"), (" LTD", " LIMITED"), (" PLC", " P.L.C.")):
+            if name.endswith(long):
+                name = name[: -len(long)] + short
+                break
     if rng.random() < 0.25:
         name = f"{name} {rng.choice(_ADDRESSES)}"
     return name[:35].rstrip() if len(name) > 35 and rng.random() < 0.7 else name
@@ -182,6 +187,76 @@ def zoo_name_forms(maker: CaseMaker) -> list[TxDraft]:
     return [tx]
 
 
+def _person_written(maker: CaseMaker, partner: Partner) -> str:
+    """A person as banks write them: initial and surname, either order, or surname first."""
+    first, surname = strip_accents(partner.name).upper().split(" ", 1)
+    return maker.rng.choice((f"{first[0]} {surname}", f"{surname} {first[0]}",
+                             f"{surname} {first}", f"{first[0]}. {surname}"))  # fmt: skip
+
+
+def zoo_person_names(maker: CaseMaker) -> list[TxDraft]:
+    """A person paying, written with an initial or surname first (``J PERRIN``, ``WILSON
+    AMELIA``), while another person of that surname has an open item of the same amount."""
+    rng, currency, date = maker.rng, maker.pick_currency(), maker.pick_date()
+    account = maker.pick_account(currency)
+    country = account.style if account.style in ("FR", "DE", "CH", "BE", "UK") else "FR"
+    payer, namesake = maker.factory.people(country)
+    item = maker.new_item(payer, ItemKind.OUT_INVOICE, currency, date, reference=False)
+    cents = int(item.amount.scaleb(2))
+    maker.new_item(namesake, ItemKind.OUT_INVOICE, currency, date, cents=cents, reference=False)
+    name = _person_written(maker, payer)
+    rem = rng.choice(("LOYER", "MIETE", "RENT", "HUUR", "COTISATION", ""))
+    tx = _line(maker, "zoo_person_names", T.SHOULD_RECONCILE, account, None, item.residual,
+               rem, date, name=name)  # fmt: skip
+    if rng.random() < 0.5:
+        tx.counterparty = name
+    tx.expected = [(item, item.residual)]
+    return [tx]
+
+
+def zoo_legal_twins(maker: CaseMaker) -> list[TxDraft]:
+    """Two partners differing only by legal form (``ACME PLC`` / ``ACME LIMITED``), each
+    with an open item of the same amount: the form the bank writes decides."""
+    rng, currency, date = maker.rng, maker.pick_currency(), maker.pick_date()
+    account = maker.pick_account(currency)
+    country = account.style if account.style in ("FR", "DE", "CH", "BE", "UK") else "FR"
+    payer, twin, payer_form, twin_form = maker.factory.legal_twins(country)
+    if rng.random() < 0.5:
+        payer, twin, payer_form = twin, payer, twin_form
+    item = maker.new_item(payer, ItemKind.OUT_INVOICE, currency, date, reference=False)
+    cents = int(item.amount.scaleb(2))
+    maker.new_item(twin, ItemKind.OUT_INVOICE, currency, date, cents=cents, reference=False)
+    base = strip_accents(payer.name[: -len(payer_form)].strip()).upper()
+    name = f"{base} {rng.choice(FORM_SPELLINGS[payer_form])}"
+    tx = _line(maker, "zoo_legal_twins", T.SHOULD_RECONCILE, account, None, item.residual,
+               rng.choice(("PAIEMENT", "ZAHLUNG", "PAYMENT", "")), date, name=name)  # fmt: skip
+    if rng.random() < 0.5:
+        tx.counterparty = name
+    tx.expected = [(item, item.residual)]
+    return [tx]
+
+
+def zoo_legal_twins_unstated(maker: CaseMaker) -> list[TxDraft]:
+    """The same twins, the bank text without a legal form: a person decides (suggest)."""
+    rng, currency, date = maker.rng, maker.pick_currency(), maker.pick_date()
+    account = maker.pick_account(currency)
+    country = account.style if account.style in ("FR", "DE", "CH", "BE", "UK") else "FR"
+    payer, twin, payer_form, _ = maker.factory.legal_twins(country)
+    item = maker.new_item(payer, ItemKind.OUT_INVOICE, currency, date, reference=False)
+    cents = int(item.amount.scaleb(2))
+    other = maker.new_item(twin, ItemKind.OUT_INVOICE, currency, date, cents=cents,
+                           reference=False)  # fmt: skip
+    name = strip_accents(payer.name[: -len(payer_form)].strip()).upper()
+    tx = _line(maker, "zoo_legal_twins_unstated", T.SHOULD_SUGGEST, account, None,
+               item.residual, "", date, name=name)  # fmt: skip
+    tx.counterparty = name if rng.random() < 0.5 else ""
+    meant = min(item, other, key=lambda i: (i.due_date, i.number))
+    tx.expected = [(meant, meant.residual)]
+    tx.alternatives = [[(item, item.residual)], [(other, other.residual)]]
+    tx.unambiguous = False
+    return [tx]
+
+
 def zoo_transfer(maker: CaseMaker) -> list[TxDraft]:
     """Transfer between our accounts: lines carry our journal code, the other side's IBAN,
     and wording in any language (``GIROCONTO``, ``TRASPASO``, ``INTERNE OVERBOEKING``)."""
@@ -231,6 +306,9 @@ ZOO_CATALOGUE = {
     "zoo_deposit_trap": (zoo_deposit_trap, 2.0),
     "zoo_name_forms": (zoo_name_forms, 5.0),
     "zoo_transfer": (zoo_transfer, 3.0),
+    "zoo_person_names": (zoo_person_names, 3.0),
+    "zoo_legal_twins": (zoo_legal_twins, 3.0),
+    "zoo_legal_twins_unstated": (zoo_legal_twins_unstated, 1.5),
 }
 ZOO_CLASS = {
     "zoo_number_forms": T.SHOULD_RECONCILE,
@@ -240,4 +318,7 @@ ZOO_CLASS = {
     "zoo_deposit_trap": T.SHOULD_STAY_UNMATCHED,
     "zoo_name_forms": T.SHOULD_RECONCILE,
     "zoo_transfer": T.TRANSFER,
+    "zoo_person_names": T.SHOULD_RECONCILE,
+    "zoo_legal_twins": T.SHOULD_RECONCILE,
+    "zoo_legal_twins_unstated": T.SHOULD_SUGGEST,
 }
