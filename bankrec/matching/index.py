@@ -403,6 +403,11 @@ def _aligned_in(tokens: list[str], key: list[str], shared: Mapping[str, int]) ->
     candidate names holding each word. Remittance text may follow a name (``RENT``)."""
     if not 2 <= len(key) <= 4:
         return 0
+    # a label word that is neither a word of the name nor an initial: no run holding it
+    # can align (``_aligned`` would say 0), so runs across it are not tried
+    if not any(len(t) >= 3 and t in key for t in tokens):
+        return 0
+    fits = [t in key or (len(t) <= 2 and t.isalpha()) for t in tokens]
     best = 0
     contradicted = False
     for pos, token in enumerate(tokens):
@@ -411,6 +416,8 @@ def _aligned_in(tokens: list[str], key: list[str], shared: Mapping[str, int]) ->
         for size in range(2, len(key) + 1):
             for start in range(max(0, pos - size + 1), min(pos, len(tokens) - size) + 1):
                 end = start + size
+                if not all(fits[start:end]):
+                    continue
                 if _name_like(tokens, start - 1) or (end < len(tokens) and tokens[end] in _JOINERS):
                     continue  # part of a longer name (``MARCHAND FONTAINE CABINET``)
                 if _continues(tokens, start - 1, -1, key, shared) or _continues(
