@@ -9,7 +9,9 @@ state, so the CLI and an Odoo module call the very same function.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import gc
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -73,7 +75,24 @@ def match(
     ``known_ibans`` maps counterparty IBANs to partner names learned from validated
     matches. ``progress`` is called with the number of transactions processed so far.
     """
-    return _match(transactions, items, rules, config, known_ibans, progress)
+    with _no_cycle_collection():
+        return _match(transactions, items, rules, config, known_ibans, progress)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Matching allocates millions of short-lived objects without reference cycles (freed
+    by reference counting alone), beside an index of hundreds of thousands of long-lived
+    ones; Python's cycle collector, triggered by the allocations, walks that index again
+    and again for nothing -- about a fifth of the CPU time at 50,000 lines. It is paused
+    for the call and restored as it was afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _match(

@@ -213,3 +213,25 @@ def test_stricter_config_keeps_lines_for_a_person() -> None:
     assert match([line], items).decisions[0].status is Status.RECONCILED
     strict = match([line], items, config=MatchConfig(auto_threshold=101))
     assert strict.decisions[0].status is Status.SUGGESTED
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_match_pauses_the_cycle_collector_and_restores_it_as_it_was(collecting: bool) -> None:
+    import gc
+
+    seen: list[bool] = []
+
+    def progress(_done: int) -> None:
+        seen.append(gc.isenabled())
+
+    (gc.enable if collecting else gc.disable)()
+    try:
+        match(
+            [tx("T1", "1200.00", "VIR ACME FACTURE FA-2026-0101", counterparty="ACME SA")],
+            [item("I1", "ACME SA", "1200.00", number="FA-2026-0101")],
+            progress=progress,
+        )
+        assert seen and not any(seen)  # paused while matching
+        assert gc.isenabled() is collecting  # and as it was afterwards
+    finally:
+        gc.enable()
