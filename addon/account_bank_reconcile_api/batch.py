@@ -61,11 +61,12 @@ class Batch:
         """The journal item (an empty recordset when it does not exist)."""
         return self._items.get(int(item_id), self.env["account.move.line"])
 
-    def currency(self, value, lookup):
-        """``lookup(value)`` once per distinct value in the batch."""
-        key = (type(value).__name__, value)
+    def currency(self, value, default, lookup):
+        """``lookup(value, default)`` once per distinct pair in the batch (the default, the
+        line's journal currency, differs between the journals a batch may hold)."""
+        key = (type(value).__name__, value, default.id)
         if key not in self._currencies:
-            self._currencies[key] = lookup(value)
+            self._currencies[key] = lookup(value, default)
         return self._currencies[key]
 
     def rewrite(self, line, liquidity, suspense, partner, vals):

@@ -312,7 +312,7 @@ class AccountBankStatementLine(models.Model):
         amount = decimal_amount(cp["amount"])
         value = cp.get("currency")
         if batch:
-            cp_currency = batch.currency(value, lambda v: self._bankrec_currency(v, currency))
+            cp_currency = batch.currency(value, currency, self._bankrec_currency)
         else:
             cp_currency = self._bankrec_currency(value, currency)
         raw_balance = cp.get("balance")

@@ -9,6 +9,8 @@ An EUR company; CHF and GBP invoices dated 2026-10-01 at one rate, bank lines da
 2026-11-10 at another: 1 EUR = 1.25 CHF then 1.08 CHF, 1 EUR = 0.80 GBP then 0.50 GBP.
 """
 
+from unittest.mock import patch
+
 from odoo import fields
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.tests import tagged
@@ -195,6 +197,32 @@ class TestBankrecApplyCurrency(AccountTestInvoicingCommon):
         # 320.00 EUR booked, 370.37 EUR paid, 50.37 EUR gain
         self._assert_paid_with_exchange_difference(first, st_line, 75.56)
         self._assert_paid_with_exchange_difference(second, st_line, 50.37)
+
+    def test_a_counterpart_without_a_currency_is_in_its_own_lines_journal_currency(self):
+        # one batch, lines of an EUR and a CHF journal, counterparts naming no currency:
+        # each takes its own journal's (the batch looks currencies up once per journal)
+        eur_invoice, chf_invoice = (
+            self._invoice(100.0, self.company.currency_id),
+            self._invoice(600.0, self.chf),
+        )
+        eur_line = self._st_line(100.0, label="eur")
+        chf_line = self._st_line(600.0, journal=self.chf_bank, label="chf")
+        chf_balance = f"{chf_line._seek_for_lines()[1].balance:.2f}"
+        instructions = [
+            self._instruction(eur_line, [(self._open_item(eur_invoice), "-100.00", "-100.00")]),
+            self._instruction(
+                chf_line, [(self._open_item(chf_invoice), "-600.00", chf_balance)], key="chf"
+            ),
+        ]
+        for instruction in instructions:
+            del instruction["counterparts"][0]["currency"]
+        alone = patch.object(
+            type(self.StLine), "_bankrec_apply_alone", side_effect=AssertionError("fell back")
+        )
+        with alone:  # booked as one batch, not line by line after the batch failed
+            results = self.StLine.bankrec_apply(instructions)
+        self.assertEqual([r["status"] for r in results], ["done", "done"], results)
+        self.assertEqual((eur_invoice | chf_invoice).mapped("payment_state"), ["paid", "paid"])
 
     def test_a_partial_payment_in_the_invoice_currency(self):
         invoice = self._invoice(1000.0, self.chf)
