@@ -27,13 +27,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import textwrap
 import time
 from pathlib import Path
 
-from tests.odoo_server import LocalOdoo, OdooKit, install_bankrec
+from tests.odoo_server import LocalOdoo, OdooKit, install_bankrec, install_pinned_wheels
 
 ADDON_DIR = Path(__file__).resolve().parent.parent / "addon"
 MODULE = "account_bank_reconcile_rules"
@@ -221,16 +220,11 @@ OCA_SCRIPT = textwrap.dedent(
 )
 
 
-def _shell(server: LocalOdoo, script: str) -> dict[str, object] | None:
-    """Run ``script`` in ``odoo-bin shell`` on the server's database; its ``BENCH`` line."""
-    base = server._odoo_bin("-d", server.db, "--no-http")  # python odoo-bin -c CONF ...
-    result = subprocess.run(
-        [base[0], base[1], "shell", *base[2:]],  # the subcommand comes first
-        input=script,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+def shell_figures(server: LocalOdoo, script: str) -> dict[str, object] | None:
+    """Run ``script`` in ``odoo-bin shell`` on the server's database and return the JSON of
+    the last line it printed starting with ``BENCH ``; None (Odoo's output on stderr)
+    when it printed none."""
+    result = server.shell(script)
     found = [ln for ln in result.stdout.splitlines() if ln.startswith("BENCH ")]
     if not found:
         sys.stderr.write(result.stdout[-3000:] + result.stderr[-3000:])
@@ -239,31 +233,22 @@ def _shell(server: LocalOdoo, script: str) -> dict[str, object] | None:
     return figures
 
 
-def _pip_install(kit: OdooKit, requirements: Path) -> None:
-    """Pinned, hash-checked Odoo add-on wheels into Odoo's Python (``--no-deps``: the kit
-    provides Odoo)."""
-    subprocess.run(
-        [str(kit.python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         "--no-deps", "--require-hashes", "-r", str(requirements)],
-        capture_output=True,  # pip warns about the machine's find-links; its errors still fail
-        check=True,
-    )  # fmt: skip
-
-
-def _install_module(server: LocalOdoo, module: str) -> None:
-    subprocess.run(
-        server._odoo_bin("-d", server.db, "-i", module, "--stop-after-init"),
-        capture_output=True,
-        check=True,
-    )
+def _install(kit: OdooKit, server: LocalOdoo, requirements: Path, module: str) -> None:
+    """Pinned, hash-checked add-on wheels into Odoo's Python, then ``module`` into the
+    bench database; a failure stops the benchmark with its output."""
+    for status, text in (
+        install_pinned_wheels(kit, requirements, server.log),
+        server.install_module(module),
+    ):
+        if status != 0:
+            raise SystemExit(f"installing {module} failed:\n{text[-3000:]}")
 
 
 def _queue_run(kit: OdooKit, server: LocalOdoo, workers: int) -> dict[str, object]:
     """The second journal's lines reconciled as a person starts it, with queue_job: the
     button records the decisions and enqueues one job per batch, which the job runner hands
     to ``workers`` HTTP workers; timed from the click until the run has nothing pending."""
-    _pip_install(kit, QUEUE_REQUIREMENTS)
-    _install_module(server, "account_bank_reconcile_queue")
+    _install(kit, server, QUEUE_REQUIREMENTS, "account_bank_reconcile_queue")
     os.environ["ODOO_QUEUE_JOB_CHANNELS"] = f"root:{workers}"
     server.start(extra_args=("--workers", str(workers), "--load", "base,web,queue_job"))
     server.make_admin_accountant()
@@ -343,16 +328,15 @@ def main(argv: list[str] | None = None) -> int:
             query_log=str(Path(args.queries).resolve()) if args.queries else "",
         )
         for script in (seed, run):
-            found = _shell(server, script)
+            found = shell_figures(server, script)
             if found is None:
                 return 1
             figures.update(found)
         if args.queue:
             figures.update(_queue_run(kit, server, args.queue))
         if args.oca:
-            _pip_install(kit, OCA_REQUIREMENTS)
-            _install_module(server, "account_reconcile_oca")
-            oca = _shell(server, OCA_SCRIPT.format(lines=args.oca))
+            _install(kit, server, OCA_REQUIREMENTS, "account_reconcile_oca")
+            oca = shell_figures(server, OCA_SCRIPT.format(lines=args.oca))
             if oca is None:
                 return 1
             figures.update(oca)

@@ -26,11 +26,12 @@ Prints one JSON object. The database is dropped at the end unless ``--keep``.
 from __future__ import annotations
 
 import argparse
-import subprocess
+import json
 import sys
 import textwrap
 from pathlib import Path
 
+from bench.bench_odoo_run import shell_figures
 from tests.odoo_server import LocalOdoo, OdooKit, install_bankrec
 
 ADDON_DIR = Path(__file__).resolve().parent.parent / "addon"
@@ -174,19 +175,10 @@ def main(argv: list[str] | None = None) -> int:
         install_bankrec(kit, server.log)
         server.create_database()
         script = SCRIPT.format(lines=args.lines, invoices=args.invoices, ties=args.ties)
-        base = server._odoo_bin("-d", server.db, "--no-http")  # python odoo-bin -c CONF ...
-        result = subprocess.run(
-            [base[0], base[1], "shell", *base[2:]],  # the subcommand comes first
-            input=script,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        found = [ln for ln in result.stdout.splitlines() if ln.startswith("BENCH ")]
-        if not found:
-            sys.stderr.write(result.stdout[-3000:] + result.stderr[-3000:])
+        figures = shell_figures(server, script)
+        if figures is None:
             return 1
-        print(found[-1].removeprefix("BENCH "))
+        print(json.dumps(figures))
     finally:
         if not args.keep:
             server.close()

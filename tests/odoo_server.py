@@ -102,6 +102,23 @@ def install_bankrec(kit: OdooKit, log: Path) -> None:
         raise ConnectorError(f"installing bankrec into Odoo's Python failed; see {log}")
 
 
+def install_pinned_wheels(kit: OdooKit, requirements: Path, log: Path) -> tuple[int, str]:
+    """``pip install --no-deps --require-hashes -r requirements`` with the kit's Python (Odoo
+    add-on wheels from PyPI, like OCA's; ``--no-deps``: the kit provides Odoo itself). Its
+    exit status and output; the output is appended to ``log``."""
+    result = subprocess.run(
+        [str(kit.python), "-m", "pip", "install", "--disable-pip-version-check",
+         "--no-deps", "--require-hashes", "-r", str(requirements)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        timeout=600,
+        check=False,
+    )  # fmt: skip
+    with log.open("ab") as out:
+        out.write(result.stdout)
+    return result.returncode, result.stdout.decode("utf-8", "replace")
+
+
 def missing_settings(env: dict[str, str] | None = None) -> list[str]:
     """Which of ODOO_PYTHON / ODOO_PATH / ODOO_CONF are unset or point at nothing."""
     env = dict(os.environ) if env is None else env
@@ -213,6 +230,22 @@ class LocalOdoo:
     def update(self, module: str, timeout: float = 600) -> tuple[int, str]:
         """``-u module`` on this database (server stopped); Odoo's exit status and log."""
         return self._run_logged(("-u", module, "--stop-after-init"), timeout)
+
+    def install_module(self, module: str, timeout: float = 600) -> tuple[int, str]:
+        """``-i module`` on this database (server stopped); Odoo's exit status and log."""
+        return self._run_logged(("-i", module, "--stop-after-init"), timeout)
+
+    def shell(self, script: str) -> subprocess.CompletedProcess[str]:
+        """Run the Python ``script`` in ``odoo-bin shell`` on this database (``env`` is
+        bound there), server stopped; its output is returned, not logged."""
+        base = self._odoo_bin("-d", self.db, "--no-http")  # python odoo-bin -c CONF ...
+        return subprocess.run(
+            [base[0], base[1], "shell", *base[2:]],  # the subcommand comes first
+            input=script,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
 
     def _run_logged(self, args: Sequence[str], timeout: float) -> tuple[int, str]:
         """``odoo-bin -d DB *args`` to completion, its output appended to the log; its exit

@@ -3,13 +3,12 @@ tests, at the versions and hashes pinned in ``requirements/odoo-addons.txt``."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT, need
-from tests.odoo_server import OdooKit
+from tests.odoo_server import OdooKit, install_pinned_wheels
 
 REQUIREMENTS = ROOT / "requirements" / "odoo-addons.txt"
 
@@ -21,19 +20,9 @@ def install_odoo_addons(kit: OdooKit, log: Path) -> None:
     Without network (or an index) the calling test skips with one line naming queue_job;
     a wheel whose hash differs from the pinned one fails it: that is never an accident.
     """
-    with log.open("ab") as out:
-        result = subprocess.run(
-            [str(kit.python), "-m", "pip", "install", "--disable-pip-version-check",
-             "--no-deps", "--require-hashes", "-r", str(REQUIREMENTS)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            timeout=600,
-            check=False,
-        )  # fmt: skip
-        out.write(result.stdout)
-    if result.returncode == 0:
+    status, text = install_pinned_wheels(kit, REQUIREMENTS, log)
+    if status == 0:
         return
-    text = result.stdout.decode("utf-8", "replace")
     if "DO NOT MATCH THE HASHES" in text:
         pytest.fail(f"a wheel does not match its hash in {REQUIREMENTS}:\n{text}", pytrace=False)
     need(
