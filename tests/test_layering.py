@@ -27,6 +27,7 @@ FLOORS = {
     "bankrec.money": 1,
     "bankrec.csvfields": 2,
     "bankrec.statements": 3,  # files in
+    "bankrec.feeds": 4,  # bank feeds in: aggregator clients, normalised like the importers
     "bankrec.open_items": 3,
     "bankrec.matching": 3,  # the pure matcher: plain data in, decisions out
     "bankrec.results": 4,  # match outputs (JSON, CSV, HTML) and the JSON reader
