@@ -23,6 +23,7 @@ from __future__ import annotations
 import email.utils
 import time
 from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 import requests
@@ -191,7 +192,8 @@ class FeedHttp:
             if not response.content:
                 return None
             try:
-                return response.json()
+                # JSON numbers as Decimal: an amount sent as a number (Bridge does) stays exact
+                return response.json(parse_float=Decimal)
             except ValueError:
                 raise ProviderError(
                     self.redact(f"{what}: the answer is not JSON: {response.text[:200]!r}")

@@ -111,6 +111,9 @@ class FakeApp:
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
+    # headers and body go out in separate writes; with Nagle's algorithm the client's
+    # delayed ACK holds the body back about 40 ms per call
+    disable_nagle_algorithm = True
 
     def _serve(self) -> None:
         parts = urlsplit(self.path)
@@ -157,7 +160,9 @@ class FakeServer:
     def __init__(self, app: FakeApp) -> None:
         self.app = app
         self._server = _Server(app)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def url(self) -> str:
