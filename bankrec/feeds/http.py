@@ -61,20 +61,26 @@ def reset_delay(response: requests.Response, now: float) -> float | None:
     return None
 
 
-def server_message(response: requests.Response) -> str:
-    """The error text the server put in its body (JSON ``message``/``error``...), short."""
+def server_message(
+    response: requests.Response, clean: Callable[[str], str] = lambda text: text
+) -> str:
+    """The error text the server put in its body (JSON ``message``/``error``...), short.
+
+    ``clean`` (a redaction) runs before the text is cut: a secret cut in two would no
+    longer be found whole.
+    """
     try:
         body = response.json()
     except ValueError:
-        return response.text.strip()[:300]
+        return clean(response.text.strip())[:300]
     if isinstance(body, dict):
         for key in ("message", "error_description", "detail", "error", "code", "type"):
             value = body.get(key)
             if isinstance(value, str) and value:
-                return value[:300]
+                return clean(value)[:300]
             if isinstance(value, dict) and isinstance(value.get("message"), str):
-                return str(value["message"])[:300]
-    return str(body)[:300]
+                return clean(str(value["message"]))[:300]
+    return clean(str(body))[:300]
 
 
 class FeedHttp:
@@ -179,7 +185,7 @@ class FeedHttp:
                 if attempt >= self.max_attempts:
                     raise ProviderError(self.redact(
                         f"{what}: HTTP {status} after {attempt} attempts: "
-                        f"{server_message(response)}"
+                        f"{server_message(response, self.redact)}"
                     ))  # fmt: skip
                 self._pause(self._backoff(attempt))
                 continue
@@ -204,7 +210,7 @@ class FeedHttp:
             precise = self._classify(response)
             if precise is not None:
                 return type(precise)(self.redact(str(precise)))
-        text = f"{what}: HTTP {response.status_code}: {server_message(response)}"
+        text = f"{what}: HTTP {response.status_code}: {server_message(response, self.redact)}"
         if response.status_code in (401, 403):
             return FeedAuthError(self.redact(text))
         return ProviderError(self.redact(text))
