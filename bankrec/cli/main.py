@@ -44,6 +44,7 @@ COMMAND_MODULES = (
     "bankrec.cli.learn_cmd",
     "bankrec.cli.import_cmd",
     "bankrec.cli.odoo_cmd",
+    "bankrec.cli.feed_cmd",
 )
 
 
