@@ -59,3 +59,23 @@ def queue_addon() -> Iterator[tuple[LocalOdoo, ModuleTestResult]]:
         yield server, result
     finally:
         server.close()
+
+
+@pytest.fixture(scope="session")
+def feeds_addon() -> Iterator[tuple[LocalOdoo, ModuleTestResult]]:
+    """``account_bank_reconcile_feeds`` (with the rules and API add-ons) on a database of its
+    own; its Odoo tests run on it first, against the fake Enable Banking they start on
+    127.0.0.1 (nothing reaches the internet)."""
+    missing = missing_settings()
+    if missing:
+        need("odoo", f"no Odoo 17 to test against: set {', '.join(missing)} (.ci/run does)")
+    kit = OdooKit.from_env()
+    module = "account_bank_reconcile_feeds"
+    server = LocalOdoo(kit, addons=[ADDON_DIR], install=[module])
+    try:
+        install_bankrec(kit, server.log)
+        server.create_database()
+        result = server.run_module_tests(module)
+        yield server, result
+    finally:
+        server.close()

@@ -1,0 +1,1 @@
+from . import bankrec_feed_connect
