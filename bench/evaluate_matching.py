@@ -224,6 +224,10 @@ def to_json(evaluation: Evaluation) -> dict[str, Any]:
         "cases": {c: tally(t) for c, t in evaluation.cases.items()},
         "classes": {c: tally(t) for c, t in evaluation.classes.items()},
         "bands": {name: {"right": r, "proposals": n} for name, (r, n) in evaluation.bands.items()},
+        "bins": {
+            name: {"right": r, "proposals": n, "confidence_sum": c}
+            for name, (r, n, c) in evaluation.bins.items()
+        },
         "failures": evaluation.failures(),
     }
 
@@ -275,7 +279,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.show_failures:
         show_failures(data, decisions, args.show_failures, console)
     if args.json:
-        args.json.write_text(json.dumps(to_json(evaluation), indent=1) + "\n", encoding="utf-8")
+        report = {"set": title, **to_json(evaluation)}
+        args.json.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     failures = evaluation.failures()
     for failure in failures:
         console.print(f"[red]target missed: {failure}")

@@ -40,6 +40,9 @@ class LearnKey:
     kind: KeyKind
     value: str
     literal: str = field(default="", compare=False)
+    # the literal ends with a legal form the next character must not continue: ``SA``
+    # must not fire on ``SAS``, so the rule tests "followed by a space or the end"
+    bounded: bool = field(default=False, compare=False)
 
     def __str__(self) -> str:
         return f"{self.kind.value}:{self.value}"
@@ -181,11 +184,70 @@ def normalise_name(name: str) -> str:
 
 
 def name_key(counterparty: str) -> LearnKey | None:
-    """The name key of a counterparty, or None when the name is empty or generic."""
+    """The name key of a counterparty, or None when the name is empty or generic.
+
+    The legal form the bank spelled next to the name stays in the key (``ACME PLC`` and
+    ``ACME LIMITED`` are two partners in any ERP); case, accents, dots and bank wording
+    do not (``Acme plc.`` = ``ACME PLC``).
+    """
     span = _name_span(counterparty)
     if span is None:
         return None
-    return LearnKey(KeyKind.NAME, span[0], span[1])
+    return with_legal_form(LearnKey(KeyKind.NAME, span[0], span[1]), counterparty)
+
+
+def legacy_name_key(counterparty: str) -> LearnKey | None:
+    """The name key as bankrec derived it before legal forms were kept (``name:ACME``).
+
+    Rules learned earlier hang on such keys; :func:`bankrec.learning.learn.learn` keeps
+    counting a payer's verdicts on that key rather than growing a second rule beside it.
+    """
+    span = _name_span(counterparty)
+    return LearnKey(KeyKind.NAME, span[0], span[1]) if span else None
+
+
+# A word as the tokeniser sees it in upper-case text: dotted acronyms (S.A.R.L.) are one.
+_WORD_RE = re.compile(r"\b(?:[^\W\d_]\.){2,}(?:[^\W\d_]\b)?|[^\W_]+")
+
+
+def _is_legal_form(word: str) -> bool:
+    return word.replace(".", "") in LEGAL_FORMS
+
+
+def with_legal_form(key: LearnKey, counterparty: str) -> LearnKey:
+    """``key`` widened over the legal forms the bank wrote right before or after its
+    literal in ``counterparty`` (``DUPONT`` in ``DUPONT S.A.R.L.`` -> ``DUPONT SARL``).
+
+    IBAN keys, and name keys with no legal form beside them, are returned unchanged.
+    """
+    if key.kind is not KeyKind.NAME or not key.literal:
+        return key
+    upper = strip_accents(counterparty or "").upper()
+    start = upper.find(key.literal.upper())
+    if start < 0:
+        return key
+    end = start + len(key.literal)
+    words = list(_WORD_RE.finditer(upper))
+    new_start, new_end = start, end
+    for word in (w for w in words if w.start() >= end):
+        if not _is_legal_form(word.group()):
+            break
+        new_end = word.end()
+    for word in reversed([w for w in words if w.end() <= start]):
+        if not _is_legal_form(word.group()):
+            break
+        new_start = word.start()
+    if (new_start, new_end) == (start, end):
+        return key
+    piece = upper[new_start:new_end]
+    value = " ".join(w.replace(".", "") for w in _WORD_RE.findall(piece))
+    if new_end == end:  # the form precedes the name: the name itself closes the literal
+        return LearnKey(KeyKind.NAME, value, piece)
+    # A legal form closes the piece: SA must not fire on SAS, SC on SCI, CO on CORP.
+    following = upper[new_end : new_end + 1]
+    if following and not following.isspace() and following != ".":
+        return LearnKey(KeyKind.NAME, value, piece + following)
+    return LearnKey(KeyKind.NAME, value, piece, bounded=True)
 
 
 def iban_key(iban: str) -> LearnKey | None:

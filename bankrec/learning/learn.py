@@ -28,7 +28,15 @@ from enum import StrEnum
 from bankrec.errors import InputError
 from bankrec.learning.confidence import learned_confidence, should_drop
 from bankrec.learning.decisions import ValidatedDecision
-from bankrec.learning.keys import LearnKey, derive_key, party_norm, same_party, why_no_key
+from bankrec.learning.keys import (
+    KeyKind,
+    LearnKey,
+    derive_key,
+    legacy_name_key,
+    party_norm,
+    same_party,
+    why_no_key,
+)
 from bankrec.learning.ruletext import render_rule, with_confidence
 from bankrec.learning.state import KeyState, LearnState, Verdict
 from bankrec.learning.store import HEADER, Block, Counts, LearnedFile, parse_learned_file
@@ -77,6 +85,7 @@ class _Observation:
     key: LearnKey
     record_id: str
     verdict: Verdict
+    legacy: LearnKey | None = None  # the key before legal forms were kept, if different
 
 
 def _party_of(decision: ValidatedDecision, items: dict[str, OpenItem]) -> tuple[str | None, str]:
@@ -138,7 +147,9 @@ def _observe(
             skipped.append(Change(ChangeKind.SKIPPED, tx.id, detail=why))
             continue
         verdict = Verdict(decision.accepted, party, day)
-        observations.append(_Observation(key, decision.record_id, verdict))
+        legacy = legacy_name_key(tx.counterparty) if key.kind is KeyKind.NAME else None
+        legacy = legacy if legacy is not None and legacy != key else None
+        observations.append(_Observation(key, decision.record_id, verdict, legacy))
     return observations, skipped
 
 
@@ -215,11 +226,12 @@ def learn(
     touched: dict[str, LearnKey] = {}
     before: dict[str, list[Verdict]] = {}
     for obs in observations:
-        name = str(obs.key)
+        key = _kept_key(obs, new_state)
+        name = str(key)
         key_state = new_state.keys.setdefault(name, KeyState())
         before.setdefault(name, list(key_state.decisions.values()))
         key_state.decisions[obs.record_id] = obs.verdict
-        touched[name] = obs.key
+        touched[name] = key
 
     changes = list(skipped)
     for name in sorted(touched):
@@ -237,6 +249,15 @@ def learn(
         elif not rules_text.strip() and any(c.kind is ChangeKind.CREATED for c in changes):
             text = HEADER + "\n" + text
     return LearnResult(text, new_state, tuple(changes))
+
+
+def _kept_key(obs: _Observation, state: LearnState) -> LearnKey:
+    """The key an observation is counted on: its own, or -- when only a rule learned
+    before legal forms were kept exists for the payer (``name:ACME`` for ``ACME PLC``) --
+    that older key, so an existing rule keeps its track record instead of getting a twin."""
+    if obs.legacy is None or str(obs.key) in state.keys:
+        return obs.key
+    return obs.legacy if str(obs.legacy) in state.keys else obs.key
 
 
 def _apply(

@@ -36,7 +36,14 @@ def condition(key: LearnKey) -> str:
     """The condition of a rule learned for ``key``."""
     if key.kind is KeyKind.IBAN:
         return f"iban = {quote(key.value)}"
-    return f"counterparty contains {quote(key.literal or key.value)}"
+    literal = " ".join((key.literal or key.value).split())
+    if key.bounded:  # a closing legal form: followed by a space, a dot or the end
+        tests = [f"counterparty contains {dsl_quote(literal + ' ')}"]
+        if not literal.endswith("."):  # ``ACME PLC`` fires on ``Acme plc.`` too
+            tests.append(f"counterparty contains {dsl_quote(literal + '.')}")
+        tests.append(f"counterparty endswith {dsl_quote(literal)}")
+        return "(" + " or ".join(tests) + ")"
+    return f"counterparty contains {quote(literal)}"
 
 
 def render_rule(key: LearnKey, party: str, delta: int) -> str:

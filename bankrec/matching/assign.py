@@ -4,9 +4,14 @@ Each transaction's candidates are scored independently, but an open item's resid
 only be paid once: the assignment takes the strongest (transaction, candidate) pairs first,
 so conflicts go to the higher score, and ties are broken by a total order (score, then
 transaction order, then item ids) so every run gives the same answer. Partial payments are
-assigned last, in date order, against what is still open — this is what turns the final
-instalment of an invoice into an exact match. A line is never auto-reconciled when a
-runner-up (its own, or another line wanting the same item) is within the tie margin.
+assigned last, in date order, against what is still open. A line is never auto-reconciled
+when a runner-up (its own, or another line wanting the same item) is within the tie margin.
+
+What is "still open" has two readings. Allocations come out of ``residuals`` (an item is
+never allocated twice), but a line is *scored* against ``sure``: the residuals reduced
+only by the picks that will be booked without a person. A line whose amount settles an
+item exactly only once other lines' *suggestions* are accepted is a part payment of it,
+not an exact match: no line's confidence rests on another line's suggestion.
 """
 
 from __future__ import annotations
@@ -20,6 +25,9 @@ from decimal import Decimal
 from bankrec.matching.scoring import Scored
 
 ScoreFn = Callable[[int, Mapping[int, Decimal]], list[Scored]]
+# Called once every line was scored, with the residuals of the moment: finds the lines
+# of the run that settle an item together (instalments) and returns those to score again.
+GroupFn = Callable[[Mapping[int, Decimal]], Sequence[int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +54,16 @@ class Assigner:
         dates: Sequence[object],
         names: Sequence[str],
         progress: Callable[[int], None] | None = None,
+        auto_threshold: int = 101,
+        group: GroupFn | None = None,
     ) -> None:
         self.order = list(order)
         self.score = score
         self.item_ids = item_ids
         self.residuals: dict[int, Decimal] = dict(initial)
+        self.sure: dict[int, Decimal] = dict(initial)  # reduced by sure picks only
+        self.auto = auto_threshold
+        self.group = group
         self.by_item_id = {item_id: i for i, item_id in enumerate(item_ids)}
         self.suggest = suggest_threshold
         self.margin = tie_margin
@@ -61,16 +74,19 @@ class Assigner:
         self.rank = {t: r for r, t in enumerate(self.by_rank)}
         self.progress = progress
         self.picks: dict[int, Pick] = {}
-        self.touched: set[int] = set()  # items whose residual an assignment reduced
+        self.touched: set[int] = set()  # items whose sure residual an assignment reduced
 
     def _fits(self, cand: Scored) -> bool:
         return all(self.residuals[self.by_item_id[a.item_id]] >= a.amount for a in cand.allocations)
 
-    def _take(self, cand: Scored) -> None:
+    def _take(self, cand: Scored, tie: str) -> None:
+        sure = cand.confidence >= self.auto and not tie and not cand.review
         for a in cand.allocations:
             i = self.by_item_id[a.item_id]
             self.residuals[i] -= a.amount
-            self.touched.add(i)
+            if sure:
+                self.sure[i] -= a.amount
+                self.touched.add(i)
 
     def _alternatives(self, best: Scored, others: Sequence[Scored]) -> tuple[Scored, ...]:
         seen = {best.item_ids}
@@ -91,8 +107,13 @@ class Assigner:
         heap: list[tuple[int, int, int]] = []
         deferred: list[int] = []
         for done, t in enumerate(self.order, start=1):
-            scored = self.score(t, self.residuals)
-            cands[t] = scored
+            cands[t] = self.score(t, self.residuals)
+            if self.progress is not None and done % 1000 == 0:
+                self.progress(done)
+        for t in self.group(self.residuals) if self.group is not None else ():
+            cands[t] = self.score(t, self.residuals)
+        for t in self.order:
+            scored = cands[t]
             if scored and not scored[0].partial and scored[0].confidence >= self.suggest:
                 heapq.heappush(heap, (-scored[0].confidence, self.rank[t], 0))
                 for cand in scored[:3]:
@@ -100,8 +121,6 @@ class Assigner:
                         rival[self.by_item_id[a.item_id]].append((cand.confidence, t))
             else:
                 deferred.append(t)
-            if self.progress is not None and done % 1000 == 0:
-                self.progress(done)
         # phase 1: full settlements, strongest first
         while heap:
             _neg, rank, k = heapq.heappop(heap)
@@ -124,9 +143,10 @@ class Assigner:
                 tie = "runner-up " + ", ".join(alts[0].item_ids) + f" scores {alts[0].confidence}"
             else:
                 tie = self._contested(cand, t, rival)
-            self._take(cand)
+            self._take(cand, tie)
             self.picks[t] = Pick(cand, alts, tie)
-        # phase 2: partial payments and leftovers, in date order, against what is left open
+        # phase 2: partial payments and leftovers, in date order, scored against what sure
+        # picks left open, allocated from what every pick left open
         for t in sorted(set(deferred), key=lambda t: self.rank[t]):
             if t in self.picks:
                 continue
@@ -134,7 +154,7 @@ class Assigner:
             stale = any(
                 self.by_item_id[a.item_id] in self.touched for c in first for a in c.allocations
             )
-            fresh = self.score(t, self.residuals) if stale else first
+            fresh = self.score(t, self.sure) if stale else first
             scored = [c for c in fresh if self._fits(c)]
             if not scored or scored[0].confidence < self.suggest:
                 self.picks[t] = Pick(None, tuple(scored[:3]))
@@ -144,7 +164,7 @@ class Assigner:
             tie = ""
             if alts and best.confidence - alts[0].confidence <= self.margin:
                 tie = "runner-up " + ", ".join(alts[0].item_ids) + f" scores {alts[0].confidence}"
-            self._take(best)
+            self._take(best, tie)
             self.picks[t] = Pick(best, alts, tie)
         for t in self.order:
             self.picks.setdefault(t, Pick(None, tuple(cands.get(t, [])[:3])))

@@ -15,7 +15,8 @@ from decimal import Decimal
 
 from bankrec.matching.amounts import q as quantize
 from bankrec.matching.index import ItemIndex, PartnerHit
-from bankrec.matching.normalize import deposit_word, normalize_number, stated_fee, text_keys
+from bankrec.matching.instalments import Claim, Together
+from bankrec.matching.normalize import normalize_number, text_keys
 from bankrec.matching.references import find_references
 from bankrec.matching.scoring import (
     NO_RULE,
@@ -26,7 +27,8 @@ from bankrec.matching.scoring import (
     score_item,
 )
 from bankrec.matching.subset_sum import find_subsets
-from bankrec.model import Transaction
+from bankrec.matching.wording import deposit_word, find_word, instalment_marker, stated_fee
+from bankrec.model import ItemKind, Transaction
 
 _NOTHING = ItemEvidence()  # an item found by amount or partner only (immutable, shared)
 
@@ -40,6 +42,7 @@ class Evidence:
     rule: RuleInfluence = NO_RULE
     fee: Decimal | None = None  # a fee the line states was deducted (``ENTGELT 5,66``)
     deposit: str = ""  # the deposit / advance word the line uses
+    instalment: str = ""  # why a deposit word is read as an instalment of a named invoice
 
 
 def gather(
@@ -97,7 +100,7 @@ def gather(
     if len(same_amount) <= cfg.max_amount_candidates:
         for i in same_amount:
             items.setdefault(i, _NOTHING)
-    fee = stated_fee(text)
+    fee = stated_fee(text, cfg.fee_words)
     if fee:
         ev.fee = Decimal(fee)
         fee_minor = index.minor(ev.fee, cur)
@@ -108,7 +111,11 @@ def gather(
             if len(fee_near) <= cfg.max_amount_candidates:
                 for i in fee_near:
                     items.setdefault(i, _NOTHING)
-    ev.deposit = deposit_word(text)
+    ev.deposit = deposit_word(text, cfg.deposit_words)
+    if ev.deposit:
+        ev.instalment = _instalment(text, ev.deposit, items, index, direction)
+        if ev.instalment:
+            ev.deposit = ""
     wmax = index.minor(cfg.writeoff_max, cur)
     for key in ev.partners:
         near = index.partner_items_between(key, cur, direction, paid - tol, paid + wmax)
@@ -118,12 +125,62 @@ def gather(
     return ev
 
 
+_INVOICES = (ItemKind.OUT_INVOICE, ItemKind.IN_INVOICE)
+
+
+def _instalment(
+    text: str, word: str, items: Mapping[int, ItemEvidence], index: ItemIndex, direction: object
+) -> str:
+    """The deposit word and instalment marker of a line that is an instalment of an
+    invoice it names (``ACOMPTE with 1/3``), or ``""``.
+
+    ``ACOMPTE 1/3 FACTURE FA-2026-0142`` pays a third of a named invoice: the deposit word
+    is the payer's word for a part payment. It takes an instalment marker (``1/3``,
+    ``Rate``, ``échéance``) *and* the number of an open invoice, and no order, quote or
+    PO word: ``ACOMPTE COMMANDE 4512`` or a bare ``ACOMPTE`` stays a deposit.
+    """
+    cfg = index.config
+    marker = instalment_marker(text, cfg.instalment_words)
+    if not marker or find_word(text, cfg.order_words):
+        return ""
+    named = any(
+        (e.number or e.reference)
+        and index.directions[i] is direction
+        and index.items[i].kind in _INVOICES
+        for i, e in items.items()
+    )
+    if not named:
+        return ""
+    return f"{word} with {marker.strip()}"
+
+
+def claim(tx: Transaction, ev: Evidence, index: ItemIndex) -> Claim | None:
+    """The one open item ``tx`` names (number or reference, its direction) and what it
+    pays, or None when it names none or several (see :mod:`.instalments`)."""
+    direction = tx.direction
+    named = [
+        i
+        for i, e in ev.items.items()
+        if (e.number or e.reference) and index.directions[i] is direction
+    ]
+    if len(named) > 1:  # a loose number of another payer's document besides: the payer's
+        named = [i for i in named if index.partner_key[i] in ev.partners]
+    if len(named) != 1:
+        return None
+    return Claim(named[0], abs(tx.amount))
+
+
 def score_all(
-    tx: Transaction, ev: Evidence, index: ItemIndex, residuals: Mapping[int, Decimal]
+    tx: Transaction,
+    ev: Evidence,
+    index: ItemIndex,
+    residuals: Mapping[int, Decimal],
+    together: Together | None = None,
 ) -> list[Scored]:
     """Every scored way to settle ``tx`` given the residuals still open, best first.
 
-    ``residuals`` holds the residual of every item (the assignment's running state).
+    ``residuals`` holds the residual of every item (the assignment's running state);
+    ``together`` the item this line and others of the run settle together, if any.
     """
     cfg = index.config
     out: list[Scored] = []
@@ -164,8 +221,9 @@ def score_all(
                 ]
                 unique_of[hit.key] = same[0] if len(same) == 1 else None
             unique = unique_of[hit.key] == i
+        group = together if together is not None and together.item == i else None
         scored = score_item(tx, items[i], residual, item_ev, hit, unique, cfg, ev.rule, cited_text,
-                            ev.fee, ev.deposit)  # fmt: skip
+                            ev.fee, ev.deposit, group, ev.instalment)  # fmt: skip
         if scored is not None:
             out.append(scored)
             if (
@@ -261,6 +319,11 @@ def _subsets(
             solutions = [sol for sol in solutions if any(pool[j] in cited for j in sol)]
             if not solutions:
                 continue
+            # exactly the documents the line names, summing to the amount: that is the
+            # answer, whatever other combinations happen to give the same total
+            named_all = [sol for sol in solutions if {pool[j] for j in sol} == set(cited)]
+            if named_all:
+                solutions = named_all
         chosen = [pool[j] for j in solutions[0]]
         if not any(directions[i] is direction for i in chosen):
             continue

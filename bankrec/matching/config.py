@@ -18,6 +18,8 @@ from typing import Any
 import yaml
 
 from bankrec.errors import InputError, Location
+from bankrec.matching.normalize import fold
+from bankrec.matching.wording import DEPOSIT_WORDS, FEE_WORDS, INSTALMENT_WORDS, ORDER_WORDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,12 @@ class MatchConfig:
     transfer_days: int = 4  # the two sides of an internal transfer are this close in time
     rule_booking_confidence: int = 95  # confidence of an expense / fee a rule books
     own_accounts: tuple[str, ...] = ()  # our own accounts (IBANs), for internal transfers
+    # Words of bank lines, matched as whole words with case and accents ignored; a YAML
+    # list replaces the default whole (bankrec.matching.wording explains each list).
+    fee_words: tuple[str, ...] = FEE_WORDS  # "<word> 5,66": the fee deducted, stated
+    deposit_words: tuple[str, ...] = DEPOSIT_WORDS  # money on account: never booked alone
+    instalment_words: tuple[str, ...] = INSTALMENT_WORDS  # "Rate", "échéance" (or n/m)
+    order_words: tuple[str, ...] = ORDER_WORDS  # a deposit naming an order stays a deposit
 
     @classmethod
     def from_yaml(cls, path: str | os.PathLike[str]) -> MatchConfig:
@@ -155,6 +163,8 @@ def _convert(default: object, raw: object, source: str, key: str) -> Any:
             raise InputError(
                 f"{key} has an item of the wrong type", where, f"{kind.__name__} items"
             )
+        if kind is str and key.endswith("_words"):  # words: folded, single spaces kept
+            return tuple(" ".join(fold(v).split()) for v in raw if v.strip())
         if kind is str:
             return tuple(v.replace(" ", "").upper() for v in raw)
         return tuple(raw)

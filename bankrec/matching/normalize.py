@@ -223,6 +223,8 @@ def number_keys(number: str) -> list[str]:
                     continue
                 if key is body and (len(key) < _SHORT_KEY or not any(c.isdigit() for c in key)):
                     continue
+                if drop_year == 4 and _YEAR.fullmatch(body):
+                    continue  # ``INV 2025`` (sequence 02025, year dropped) reads as a year
                 keys.append(key)
     return keys
 
@@ -278,30 +280,3 @@ def _is_date(parts: list[str]) -> bool:
 def normalize_iban(iban: str) -> str:
     """IBAN / account number without spaces, upper-case."""
     return "".join(iban.split()).upper()
-
-
-# Words saying a fee was deducted, followed on the line by its amount (``ENTGELT 5,66``,
-# ``/FRAIS 8.53``, ``CHARGES GBP 7.50``): the stated fee makes a short payment exact.
-_FEE_STATED = re.compile(
-    r"(?:^|[^A-Z])(?:ENTGELT|SPESEN|KOSTEN|FRAIS|CHARGES?|FEES?|GEBUEHR(?:EN)?|GEBUHR(?:EN)?"
-    r"|COMMISSION|COMMISSIONE|COMISION)\s*[:=/]?\s*(?:EUR|CHF|GBP|USD)?\s*"
-    r"(\d{1,4}(?:[.,]\d{2}))(?![0-9])"
-)
-# Words of a deposit, advance or prepayment: money on account, not (yet) an invoice's.
-DEPOSIT_WORDS = (
-    "ACOMPTE", "AVANCE", "ARRHES", "ANZAHLUNG", "VORAUSZAHLUNG", "VORSCHUSS", "ADVANCE",
-    "DEPOSIT", "PREPAYMENT", "PRE-PAYMENT", "DOWN PAYMENT", "VOORSCHOT", "ANTICIPO",
-)  # fmt: skip
-_DEPOSIT = re.compile(r"(?<![A-Z])(" + "|".join(DEPOSIT_WORDS) + r")(?![A-Z])")
-
-
-def stated_fee(text: str) -> str:
-    """The fee amount a bank line states (``SPESEN 14,43`` -> ``14.43``), or ``""``."""
-    m = _FEE_STATED.search(fold(text))
-    return m.group(1).replace(",", ".") if m else ""
-
-
-def deposit_word(text: str) -> str:
-    """The deposit / advance word a bank line uses (``ACOMPTE``, ``Anzahlung``), or ``""``."""
-    m = _DEPOSIT.search(fold(text))
-    return m.group(1) if m else ""

@@ -17,6 +17,7 @@ from functools import lru_cache
 from bankrec.matching.amounts import q as quantize
 from bankrec.matching.config import MatchConfig
 from bankrec.matching.index import PartnerHit
+from bankrec.matching.instalments import Together
 from bankrec.model import Allocation, Candidate, OpenItem, Transaction
 
 
@@ -157,13 +158,18 @@ def score_item(
     cited_elsewhere: str = "",
     fee: Decimal | None = None,
     deposit: str = "",
+    together: Together | None = None,
+    instalment: str = "",
 ) -> Scored | None:
     """Score settling ``tx`` against one item with ``residual`` still open (None if closed).
 
     ``fee`` is the fee the line states it had deducted (``ENTGELT 5,66``): when the amount
     and it make the residual exactly, the amount counts as exact and the fee is the
     write-off. ``deposit`` is the deposit / advance word the line uses: such a line is
-    never booked to an invoice without a person.
+    never booked to an invoice without a person. ``together``: this line and other lines
+    of the run name this item only and together settle ``residual`` (instalments);
+    ``instalment`` is the deposit word and instalment marker of a line read as an
+    instalment (``ACOMPTE with 1/3``), not a deposit.
     """
     if residual <= 0:
         return None
@@ -227,29 +233,52 @@ def score_item(
     elif diff < 0:
         allocated = paid
         partial = True
-        amount.append(
-            (
-                0,
-                f"partial payment: {paid} of the open {residual} {cur}, "
-                f"{residual - paid} stays open (+0)",
+        if _settled_together(together, residual, named, tol):
+            assert together is not None
+            amount.append(
+                (
+                    w.amount,
+                    f"part payment {paid} of the open {residual} {cur}: the {together.lines} "
+                    f"lines of this statement naming {item.number} settle it together exactly "
+                    f"(+{w.amount})",
+                )
             )
-        )
+        else:
+            amount.append(
+                (
+                    0,
+                    f"partial payment: {paid} of the open {residual} {cur}, "
+                    f"{residual - paid} stays open (+0)",
+                )
+            )
     else:
         allocated = residual
         review = f"pays {diff} {cur} more than the item's residual"
         amount.append((0, f"amount {paid} {cur} exceeds the open {residual} by {diff} (+0)"))
     proof = None
-    if evidence.unique and evidence.number and (exact or fee_exact) and w.unique_number:
+    jointly = partial and _settled_together(together, residual, named, tol)
+    if evidence.unique and evidence.number and (exact or fee_exact or jointly) and w.unique_number:
         proof = (
             w.unique_number,
-            f"number {item.number} as written belongs to no other open item, and the amount "
-            f"settles it (+{w.unique_number})",
+            f"number {item.number} as written belongs to no other open item, and the "
+            f"{'lines naming it settle' if jointly else 'amount settles'} it "
+            f"(+{w.unique_number})",
         )
+    if jointly and not review:
+        strong = points >= w.partner and (evidence.unique or bool(evidence.reference))
+        if not strong:
+            review = "a part payment is booked without a person only when the partner is "
+            review += "recognised and the line names this document alone"
     if _date_ok(tx.date, item, cfg):
         due = item.due_date or item.date
         date = (w.date, f"paid {tx.date} for a document dated {item.date}, due {due} (+{w.date})")
     other = _other_document(cited_elsewhere, named, cfg)
     notes: list[str] = []
+    if instalment and named:
+        notes.append(
+            f"the line says {instalment} and names {item.number}: an instalment of it, "
+            "not a deposit"
+        )
     if other is not None and not review:
         review = f"the line names another document, {cited_elsewhere}"
     if deposit:
@@ -291,6 +320,13 @@ def score_item(
         review=review,
         item_ids=(item.id,),
     )
+
+
+def _settled_together(
+    together: Together | None, residual: Decimal, named: bool, tolerance: Decimal
+) -> bool:
+    """This line and the others of its group settle ``residual`` exactly (instalments)."""
+    return together is not None and named and abs(together.residual - residual) <= tolerance
 
 
 def score_group(
@@ -335,6 +371,13 @@ def score_group(
         f"one payment of {quantize(abs(tx.amount), cur)} {cur} settles {len(items)} documents "
         f"exactly: {listing} (+{w.amount})",
     )
+    proof = None
+    if w.unique_number and all(e.number and e.unique for e in evidence):
+        proof = (
+            w.unique_number,
+            f"each of the {len(items)} numbers as written belongs to no other open item, and "
+            f"the amount settles them together (+{w.unique_number})",
+        )
     if all(_date_ok(tx.date, it, cfg) for it in items):
         date = (w.date, f"paid {tx.date}, consistent with every due date (+{w.date})")
     review = ""
@@ -356,6 +399,7 @@ def score_group(
         partner=partner,
         number=number,
         amount=[amount],
+        proof=proof,
         date=date,
         other_document=other,
         notes=notes,

@@ -25,9 +25,10 @@ from typing import Protocol
 
 from bankrec.matching.amounts import q as quantize
 from bankrec.matching.assign import Assigner, Pick
-from bankrec.matching.candidates import Evidence, gather, score_all
+from bankrec.matching.candidates import Evidence, claim, gather, score_all
 from bankrec.matching.config import MatchConfig
 from bankrec.matching.index import ItemIndex
+from bankrec.matching.instalments import BeforeAny, Claim, Together, find_together
 from bankrec.matching.scoring import RuleInfluence, Scored, clamp
 from bankrec.matching.transfers import pair_transfers
 from bankrec.model import Booking, Decision, Status, Transaction
@@ -136,6 +137,8 @@ def assign_open_items(
     ``progress`` is called with the number of remaining lines assigned so far.
     """
     evidence: dict[int, Evidence] = {}
+    claims: dict[int, Claim] = {}  # line -> the one item it names and pays part of
+    together: dict[int, Together] = {}  # line -> the item it and others settle together
 
     def score(t: int, residuals: Mapping[int, Decimal]) -> list[Scored]:
         """Score line ``t``; its evidence is kept only when it will likely be needed again.
@@ -145,15 +148,31 @@ def assign_open_items(
         Keeping every line's evidence alive to the end made the heap, and every full
         garbage-collector pass over it, much larger. ``gather`` is pure, so a line
         rescored without kept evidence gets exactly the same evidence again.
+
+        A line settling an item together with others of the run is scored against the
+        item's residual before any of them (:mod:`.instalments`), never against what the
+        others would leave open.
         """
+        group = together.get(t)
+        if group is not None:
+            residuals = BeforeAny(residuals, group)
         ev = evidence.get(t)
         if ev is None:
             ev = _gather(transactions[t], outcomes[t], index)
-            scored = score_all(transactions[t], ev, index, residuals)
+            scored = score_all(transactions[t], ev, index, residuals, group)
             if not scored or scored[0].partial or scored[0].confidence < config.suggest_threshold:
                 evidence[t] = ev
+            if t not in claims:
+                found = claim(transactions[t], ev, index)
+                if found is not None:
+                    claims[t] = found
             return scored
-        return score_all(transactions[t], ev, index, residuals)
+        return score_all(transactions[t], ev, index, residuals, group)
+
+    def group(residuals: Mapping[int, Decimal]) -> list[int]:
+        """Find the instalments of the run; the lines to score again with them."""
+        together.update(find_together(claims, residuals, config.amount_tolerance))
+        return sorted(together)
 
     assigner = Assigner(
         remaining,
@@ -161,10 +180,12 @@ def assign_open_items(
         [item.id for item in index.items],
         {i: item.residual for i, item in enumerate(index.items)},
         suggest_threshold=config.suggest_threshold,
+        auto_threshold=config.auto_threshold,
         tie_margin=config.tie_margin,
         dates=[tx.date for tx in transactions],
         names=[tx.id for tx in transactions],
         progress=progress,
+        group=group,
     )
     return {t: _from_pick(transactions[t], pick, config) for t, pick in assigner.run().items()}
 

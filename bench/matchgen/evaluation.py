@@ -32,6 +32,9 @@ TARGET_TOP1 = Decimal("0.95")
 # the confidence they were given, must reach these (docs/evaluation.md).
 BANDS = (("90-100", 90, 100, Decimal("0.995")), ("70-89", 70, 89, Decimal("0.85")),
          ("50-69", 50, 69, Decimal("0.50")))  # fmt: skip
+# Finer bins of the same proposals, for the reliability plot (bench/plot_calibration.py).
+BINS = (("50-59", 50, 59), ("60-69", 60, 69), ("70-79", 70, 79), ("80-89", 80, 89),
+        ("90-99", 90, 99), ("100", 100, 100))  # fmt: skip
 
 
 def decision_allocations(decision: Decision) -> T.Allocations:
@@ -159,18 +162,27 @@ class Evaluation:
     bands: dict[str, list[int]] = field(
         default_factory=lambda: {name: [0, 0] for name, *_ in BANDS}
     )  # band -> [right, proposals]
+    bins: dict[str, list[int]] = field(
+        default_factory=lambda: {name: [0, 0, 0] for name, *_ in BINS}
+    )  # bin -> [right, proposals, sum of their confidences]
 
     def add_band(self, decision: Decision, line: T.TruthLine) -> None:
-        """Count a proposal (reconciled or suggested) in its confidence band."""
+        """Count a proposal (reconciled or suggested) in its confidence band and bin."""
         if decision.status not in (Status.RECONCILED, Status.SUGGESTED):
             return
+        right = is_correct(decision, line)
+        if decision.status is Status.RECONCILED and not line.unambiguous:
+            right = False
         for name, low, high, _ in BANDS:
             if low <= decision.confidence <= high:
-                right = is_correct(decision, line)
-                if decision.status is Status.RECONCILED and not line.unambiguous:
-                    right = False
                 self.bands[name][0] += right
                 self.bands[name][1] += 1
+        for name, low, high in BINS:
+            if low <= decision.confidence <= high:
+                counts = self.bins[name]
+                counts[0] += right
+                counts[1] += 1
+                counts[2] += decision.confidence
 
     def band_accuracy(self, name: str) -> Decimal | None:
         """Right proposals / proposals in band ``name``."""

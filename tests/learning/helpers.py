@@ -55,3 +55,12 @@ def reject(tx_id: str, *items: str, party: str = "", day: str | None = None) -> 
     return ValidatedDecision(
         tx_id, tuple(items), False, party, dt.date.fromisoformat(day) if day else None
     )
+
+
+# The condition learned for ``Boulangerie Lefèvre SARL``: the legal form stays, and must
+# close the name (followed by a space, a dot or the end), so SARL never fires on SARLU.
+BOULANGERIE_SARL = (
+    "(counterparty contains 'BOULANGERIE LEFEVRE SARL ' "
+    "or counterparty contains 'BOULANGERIE LEFEVRE SARL.' "
+    "or counterparty endswith 'BOULANGERIE LEFEVRE SARL')"
+)

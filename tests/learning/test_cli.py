@@ -12,7 +12,7 @@ from bankrec.cli.main import main
 from bankrec.learning import state_path
 from dsl import load_rules
 
-from .helpers import MULLER_IBAN
+from .helpers import BOULANGERIE_SARL, MULLER_IBAN
 
 STATEMENT = f"""id,date,amount,currency,label,counterparty,iban,reference,account
 T1,2026-10-05,250.00,EUR,VIR SEPA MULLER,Müller AG,{MULLER_IBAN},,
@@ -61,16 +61,16 @@ def test_learn_writes_compiling_rules_and_reports(
     out = capsys.readouterr().out
     assert status == 0
     assert f"created   iban:{MULLER_IBAN} -> Müller AG (1 validation" in out
-    assert "created   name:BOULANGERIE LEFEVRE -> Boulangerie Lefèvre" in out
+    assert "created   name:BOULANGERIE LEFEVRE SARL -> Boulangerie Lefèvre" in out
     assert "skipped   T4" in out
     assert "2 created, 1 skipped" in out
     rules = load_rules([files["rules"]])
     assert [r.text for r in rules.rules] == [
         f"iban = '{MULLER_IBAN}' => party 'Müller AG', confidence+5",
-        "counterparty contains 'BOULANGERIE LEFEVRE' => party 'Boulangerie Lefèvre', confidence+5",
+        f"{BOULANGERIE_SARL} => party 'Boulangerie Lefèvre', confidence+5",
     ]
     state = json.loads(state_path(files["rules"]).read_text(encoding="utf-8"))
-    assert sorted(state["keys"]) == [f"iban:{MULLER_IBAN}", "name:BOULANGERIE LEFEVRE"]
+    assert sorted(state["keys"]) == [f"iban:{MULLER_IBAN}", "name:BOULANGERIE LEFEVRE SARL"]
     assert oct(os.stat(files["rules"]).st_mode & 0o777) != oct(0o600)  # readable by colleagues
     assert [p.name for p in files["rules"].parent.iterdir() if p.name.endswith(".tmp")] == []
 

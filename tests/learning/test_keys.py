@@ -21,7 +21,7 @@ def test_invalid_iban_falls_back_to_the_name() -> None:
     # same IBAN with one digit changed: the checksum fails, so it is no key
     key = derive_key(tx("T1", counterparty="Müller AG", iban="CH9300762011623852958"))
     assert key is not None
-    assert (key.kind, key.value) == (KeyKind.NAME, "MULLER")
+    assert (key.kind, key.value) == (KeyKind.NAME, "MULLER AG")
 
 
 def test_domestic_account_number_is_not_an_iban() -> None:
@@ -54,8 +54,9 @@ def test_generic_or_empty_names_give_no_key(name: str) -> None:
 def test_name_literal_is_a_piece_of_the_folded_original() -> None:
     key = name_key("VIR SEPA O'Neil & Co.")
     assert key is not None
-    assert key.value == "O NEIL"
-    assert key.literal == "O'NEIL"  # what `counterparty contains` must find in the line
+    assert key.value == "O NEIL CO"
+    assert key.literal == "O'NEIL & CO"  # what `counterparty contains` must find in the line
+    assert key.bounded  # a closing legal form: `CO` must not fire on `CORP`
 
 
 def test_keys_compare_by_kind_and_value_only() -> None:

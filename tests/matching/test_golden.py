@@ -74,9 +74,39 @@ MEANING = {
         {"T1": "suggested", "T2": "reconciled"},
         {"T1": [("I1", "300.00"), ("I2", "520.50")], "T2": [("C1", "100.00"), ("I4", "1000.00")]},
     ),
+    # three instalments with the same evidence (partner by IBAN, unique number, together
+    # the residual): each booked as a part payment, none resting on another's suggestion
     "instalments": (
-        {"T1": "suggested", "T2": "suggested", "T3": "reconciled"},
+        {"T1": "reconciled", "T2": "reconciled", "T3": "reconciled"},
         {"T1": [("I1", "1000.00")], "T2": [("I1", "1000.00")], "T3": [("I1", "1000.00")]},
+    ),
+    # ACOMPTE n/3 FACTURE ...: instalments of a named invoice, not deposits; booked as part
+    # payments, all three alike. ACOMPTE COMMANDE ...: a deposit on an order, never booked
+    "instalments_acompte": (
+        {"T1": "reconciled", "T2": "reconciled", "T3": "reconciled", "T4": "unmatched"},
+        {"T1": [("I1", "1200.00")], "T2": [("I1", "1200.00")], "T3": [("I1", "1250.40")], "T4": []},
+    ),
+    "instalments_rate": (
+        {"T1": "reconciled", "T2": "reconciled", "T3": "reconciled"},
+        {"T1": [("I1", "850.00")], "T2": [("I1", "850.00")], "T3": [("I1", "850.00")]},
+    ),
+    # the last instalment alone settles what earlier runs left: booked; two instalments
+    # with a number only: suggested alike; a payment "settling" what a suggestion leaves
+    # open is a part payment, not an exact match
+    "instalments_weak": (
+        {
+            "T1": "reconciled",
+            "T2": "suggested",
+            "T3": "suggested",
+            "T4": "suggested",
+            "T5": "suggested",
+        },
+        {
+            "T1": [("I1", "400.00")],
+            "T2": [("I2", "700.00")],
+            "T3": [("I2", "700.00")],
+            "T5": [("I3", "600.00")],
+        },
     ),
     "bank_fee_deducted": ({"T1": "suggested"}, {"T1": [("I1", "980.00")]}),
     "supplier_bill": (

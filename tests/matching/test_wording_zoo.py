@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 
 from bankrec.matching import MatchConfig, match
-from bankrec.matching.normalize import deposit_word, number_keys, stated_fee, text_keys
+from bankrec.matching.normalize import number_keys, text_keys
+from bankrec.matching.wording import deposit_word, stated_fee
 from bankrec.model import Booking, Status
 
 from .helpers import item, tx
@@ -136,14 +137,16 @@ def test_deposit_words_stop_an_automatic_booking(remittance: str) -> None:
     assert d.confidence < 70
 
 
-def test_an_instalment_named_acompte_is_suggested_not_booked() -> None:
+def test_an_instalment_named_acompte_is_an_instalment_not_a_deposit() -> None:
+    # ACOMPTE with an instalment count and the number of an open invoice: the last
+    # instalment of that invoice (the earlier ones booked before), settling it exactly
     d = match(
         [tx("T1", "1000.00", "VIR HERMANS NV ACOMPTE 3/3 INV 2025 3210", counterparty="HERMANS")],
         [item("I1", "Ateliers Hermans NV", "1000.00", number="INV/2025/03210")],
     ).decisions[0]
-    assert d.status is Status.SUGGESTED
+    assert d.status is Status.RECONCILED
     assert d.allocations[0].item_id == "I1"
-    assert d.confidence >= 70
+    assert any("an instalment of it, not a deposit" in r for r in d.reasons)
 
 
 @pytest.mark.parametrize("wording", ["GIROCONTO", "TRASPASO", "INTERNE OVERBOEKING", "SWEEP"])
