@@ -66,6 +66,8 @@ SETTINGS = {
     "consent's state)",
     "user_email": "optional: the e-mail address Bridge Connect is opened for",
 }
+# groups of settings; each group needs one of its settings set
+REQUIRED = (("client_id",), ("client_secret",))
 
 
 class BridgeProvider:

@@ -65,6 +65,8 @@ SETTINGS = {
     "base_url": f"optional: the API's address (default {DEFAULT_BASE_URL})",
     "psu_type": "optional: business (default) or personal, the kind of bank customer",
 }
+# groups of settings; each group needs one of its settings set
+REQUIRED = (("application_id",), ("private_key_file", "private_key"))
 
 # the API's error codes for a session that can no longer fetch, and how to say it
 CONSENT_ENDED = {

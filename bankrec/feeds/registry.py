@@ -1,7 +1,8 @@
 """Providers by name, so the CLI and the add-on never import a provider module directly.
 
 Each provider module exposes ``NAME``, ``SETTINGS`` (the setting names it reads, with a
-one-line description each) and ``from_settings(settings, **http_options) -> FeedProvider``.
+one-line description each), ``REQUIRED`` (groups of settings, each needing one of its
+settings set) and ``from_settings(settings, **http_options) -> FeedProvider``.
 Adding a provider is one module and one line in :data:`PROVIDERS`.
 """
 
@@ -27,6 +28,13 @@ def provider_module(name: str) -> Any:
     except KeyError:
         known = ", ".join(sorted(PROVIDERS))
         raise FeedConfigError(f"unknown feed provider {name!r} (known: {known})") from None
+
+
+def required_settings(name: str) -> tuple[tuple[str, ...], ...]:
+    """Provider ``name``'s groups of settings of which one each must be set (the CLI's
+    environment and the add-on's settings check the same groups)."""
+    groups: tuple[tuple[str, ...], ...] = provider_module(name).REQUIRED
+    return groups
 
 
 def make_provider(name: str, settings: Mapping[str, str], **http_options: Any) -> FeedProvider:

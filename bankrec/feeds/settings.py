@@ -4,8 +4,8 @@ shell's history.
 
 A provider module names the settings it reads in ``SETTINGS`` (setting -> description);
 :data:`ENV_SETTINGS` is the one place that says which environment variable holds each
-(e.g. ``BANKREC_ENABLEBANKING_APP_ID`` -> ``application_id``) and :data:`REQUIRED` which
-must be set (any one variable of a group). A secret may also be kept in a file only its
+(e.g. ``BANKREC_ENABLEBANKING_APP_ID`` -> ``application_id``); the provider's ``REQUIRED``
+says which must be set (any one variable of a group). A secret may also be kept in a file only its
 owner reads: ``<VARIABLE>_FILE`` names it (``BANKREC_BRIDGE_CLIENT_SECRET_FILE``); the
 Enable Banking key is a file anyway (``BANKREC_ENABLEBANKING_KEY_FILE``). A setting of a
 provider not listed here is read from ``BANKREC_<PROVIDER>_<SETTING>``. A missing setting
@@ -25,7 +25,7 @@ from typing import Any
 
 from bankrec.feeds.errors import FeedConfigError
 from bankrec.feeds.provider import FeedProvider
-from bankrec.feeds.registry import provider_module
+from bankrec.feeds.registry import provider_module, required_settings
 
 ENV_PREFIX = "BANKREC_"
 FILE_SUFFIX = "_FILE"
@@ -48,12 +48,6 @@ ENV_SETTINGS: dict[str, dict[str, str]] = {
         "external_user_id": "BANKREC_BRIDGE_EXTERNAL_USER_ID",
         "user_email": "BANKREC_BRIDGE_USER_EMAIL",
     },
-}
-
-# provider -> groups of settings; each group needs one of its settings set
-REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
-    "enablebanking": (("application_id",), ("private_key_file", "private_key")),
-    "bridge": (("client_id",), ("client_secret",)),
 }
 
 # settings whose value may come from the file that ``<VARIABLE>_FILE`` names
@@ -107,7 +101,7 @@ def load_settings(provider: str, environ: Mapping[str, str] | None = None) -> Pr
         if value:
             values[setting] = value
             sources[setting] = source
-    missing = [group for group in REQUIRED.get(provider, ()) if not any(s in values for s in group)]
+    missing = [g for g in required_settings(provider) if not any(s in values for s in g)]
     if missing:
         wanted = "; ".join(" or ".join(_variables(provider, s) for s in g) for g in missing)
         raise FeedConfigError(f"{provider} is not configured: set {wanted} (see docs/feeds.md)")

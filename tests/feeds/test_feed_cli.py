@@ -31,10 +31,9 @@ from bankrec.feeds.fakes.enablebanking import (
     public_key_pem,
 )
 from bankrec.feeds.fakes.server import FakeServer
-from bankrec.feeds.registry import PROVIDERS, provider_module
+from bankrec.feeds.registry import PROVIDERS, provider_module, required_settings
 from bankrec.feeds.settings import (
     ENV_SETTINGS,
-    REQUIRED,
     FeedConfigError,
     load_settings,
 )
@@ -463,7 +462,7 @@ def test_every_provider_setting_has_its_variable(provider):
     from the CLI (the generic BANKREC_<P>_<S> fallback hides nothing: this pins the map)."""
     settings = provider_module(provider).SETTINGS
     assert set(ENV_SETTINGS[provider]) == set(settings)
-    assert all(s in settings for group in REQUIRED[provider] for s in group)
+    assert all(s in settings for group in required_settings(provider) for s in group)
 
 
 # -- the same commands with Bridge ---------------------------------------------------------------

@@ -9,19 +9,12 @@ with ``sudo()`` and hands them to the provider, never to a message or a log.
 """
 
 from bankrec.feeds.errors import FeedConfigError
-from bankrec.feeds.registry import PROVIDERS, make_provider, provider_module
+from bankrec.feeds.registry import PROVIDERS, make_provider, provider_module, required_settings
 
 PARAM_PREFIX = "bankrec_feeds"
 LABELS = {"enablebanking": "Enable Banking", "bridge": "Bridge"}
 # settings people enter in Odoo; the others (a key *file* on the server) are the CLI's
 SKIPPED = {"private_key_file"}
-
-
-def is_optional(description):
-    """Whether a provider's setting may stay empty: its ``SETTINGS`` description says
-    ``optional``, or names the default it takes (the provider modules' conventions)."""
-    text = description.strip().lower()
-    return text.startswith("optional") or "(optional" in text or "(default" in text
 
 
 def param_key(provider, setting):
@@ -41,14 +34,14 @@ def provider_settings(env, provider):
 
 
 def missing_settings(provider, values):
-    """Names of the required settings ``values`` lacks (the provider's own descriptions
-    say which are optional)."""
-    described = provider_module(provider).SETTINGS
-    return [
-        name
-        for name, text in described.items()
-        if name not in SKIPPED and not values.get(name) and not is_optional(text)
-    ]
+    """The required settings ``values`` lacks, one text per group the provider's
+    ``REQUIRED`` names (``private key``: the key file is the CLI's, not Odoo's)."""
+    missing = []
+    for group in required_settings(provider):
+        group = [name for name in group if name not in SKIPPED]
+        if group and not any(values.get(name) for name in group):
+            missing.append(" or ".join(group))
+    return missing
 
 
 def provider_for(env, provider, **http_options):
