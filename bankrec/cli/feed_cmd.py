@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import parse_qsl, urlsplit
 
+from bankrec.cli.odoo_cmd import connect_odoo, connection_options
 from bankrec.cli.progress import Reporter
 from bankrec.errors import BankrecError
 from bankrec.feeds.errors import FeedError
@@ -143,7 +144,7 @@ def register(sub: Any) -> None:
     sync.add_argument(
         "--account", metavar="IBAN_OR_ID", help="only this account (IBAN, name or provider id)"
     )
-    _odoo_options(sync)
+    connection_options(sync.add_argument_group("Odoo (with --odoo)"), required=False)
     sync.add_argument(
         "-q", "--quiet", action="store_true", help="no progress display and no summary on stderr"
     )
@@ -173,23 +174,6 @@ def _state_option(parser: argparse.ArgumentParser) -> None:
         help="the feed state file (default: $BANKREC_FEEDS_STATE, else "
         "~/.config/bankrec/feeds.json)",
     )
-
-
-def _odoo_options(parser: argparse.ArgumentParser) -> None:
-    env = os.environ.get
-    group = parser.add_argument_group("Odoo (with --odoo)")
-    group.add_argument("--url", default=env("BANKREC_ODOO_URL"), help="default $BANKREC_ODOO_URL")
-    group.add_argument("--db", default=env("BANKREC_ODOO_DB"), help="default $BANKREC_ODOO_DB")
-    group.add_argument(
-        "--user",
-        default=env("BANKREC_ODOO_USER"),
-        metavar="LOGIN",
-        help="default $BANKREC_ODOO_USER; the password comes from $BANKREC_ODOO_PASSWORD "
-        "or a prompt",
-    )
-    group.add_argument("--journal", metavar="CODE", help="the bank journal of the account")
-    group.add_argument("--company", metavar="NAME_OR_ID", help="the journal's company")
-    group.add_argument("--protocol", choices=("xmlrpc", "jsonrpc"), default="xmlrpc")
 
 
 def _state_path(args: argparse.Namespace) -> Path:
@@ -551,11 +535,10 @@ def _sink(args: argparse.Namespace, selected: list[tuple[Connection, FeedAccount
             f"--odoo pushes one account into journal {args.journal}: choose it with "
             f"--account (connected: {known})"
         )
-    from bankrec.cli.odoo_cmd import _connect
     from connectors.odoo.feed_sink import OdooJournalSink
     from connectors.odoo.reader import Currencies, find_journal
 
-    client = _connect(args)
+    client = connect_odoo(args)
     journal = find_journal(client, args.journal, Currencies(client), args.company)
     return OdooJournalSink(client, journal)
 

@@ -42,7 +42,7 @@ def register(sub: Any) -> None:
             "Suggestions are reported, not written. Safe to run again."
         ),
     )
-    _connection_options(sync_p)
+    connection_options(sync_p)
     sync_p.add_argument("--dry-run", action="store_true", help="print what would be written")
     sync_p.add_argument(
         "--rules", nargs="+", action="extend", default=[], metavar="PATH", help="rule files/dirs"
@@ -99,34 +99,37 @@ def register(sub: Any) -> None:
     )
     imp.add_argument("file", type=Path, metavar="FILE")
     imp.add_argument("--profile", type=Path, help="CSV/XLSX column mapping profile (YAML)")
-    _connection_options(imp)
+    connection_options(imp)
     _quiet_option(imp)
     imp.set_defaults(handler=run_import)
 
 
-def _connection_options(parser: argparse.ArgumentParser) -> None:
+def connection_options(parser: Any, *, required: bool = True) -> None:
+    """Odoo's address, database, login, journal, company and protocol, on ``parser`` (or an
+    argument group). ``required=False`` for commands where Odoo is one target of several
+    (``feed sync --odoo``): the command then checks them itself."""
     env = os.environ.get
     parser.add_argument(
         "--url",
         default=env("BANKREC_ODOO_URL"),
-        required=not env("BANKREC_ODOO_URL"),
+        required=required and not env("BANKREC_ODOO_URL"),
         help="Odoo's address, e.g. https://erp.example.com (default: $BANKREC_ODOO_URL)",
     )
     parser.add_argument(
         "--db",
         default=env("BANKREC_ODOO_DB"),
-        required=not env("BANKREC_ODOO_DB"),
+        required=required and not env("BANKREC_ODOO_DB"),
         help="database name (default: $BANKREC_ODOO_DB)",
     )
     parser.add_argument(
         "--user",
         default=env("BANKREC_ODOO_USER"),
-        required=not env("BANKREC_ODOO_USER"),
+        required=required and not env("BANKREC_ODOO_USER"),
         metavar="LOGIN",
         help=f"login; the password or API key comes from ${PASSWORD_ENV} or a prompt "
         "(default: $BANKREC_ODOO_USER)",
     )
-    parser.add_argument("--journal", required=True, metavar="CODE", help="bank journal code")
+    parser.add_argument("--journal", required=required, metavar="CODE", help="bank journal code")
     parser.add_argument(
         "--company",
         metavar="NAME_OR_ID",
@@ -156,7 +159,7 @@ def _password(user: str) -> str:
     return getpass.getpass(f"Odoo password or API key for {user}: ")
 
 
-def _connect(args: argparse.Namespace) -> Any:
+def connect_odoo(args: argparse.Namespace) -> Any:
     from connectors.odoo.transport import connect
 
     return connect(args.url, args.db, args.user, _password(args.user), args.protocol)
@@ -170,7 +173,7 @@ def run_import(args: argparse.Namespace) -> int:
     # read, balance-check and de-duplicate the whole file before connecting: a bad file
     # creates nothing
     result = import_files([args.file], profile=args.profile)
-    client = _connect(args)
+    client = connect_odoo(args)
     currencies = Currencies(client)
     journal = find_journal(client, args.journal, currencies, args.company)
     importer = StatementImporter(client, journal)
@@ -207,7 +210,7 @@ def run_sync(args: argparse.Namespace) -> int:
             expense_account=args.expense_account,
         ),
     )
-    client = _connect(args)
+    client = connect_odoo(args)
     with Reporter(quiet=args.quiet) as reporter:
         tasks: dict[str, Task] = {}
 

@@ -60,7 +60,7 @@ def test_company_lock_and_writeoff_options_reach_the_sync_and_the_summary_is_hon
         )
 
     monkeypatch.setenv("BANKREC_ODOO_PASSWORD", "pw")
-    monkeypatch.setattr("bankrec.cli.odoo_cmd._connect", lambda args: object())
+    monkeypatch.setattr("bankrec.cli.odoo_cmd.connect_odoo", lambda args: object())
     monkeypatch.setattr(sync_module, "sync", fake_sync)
     argv = ["odoo", "sync", *CONN, "--company", "My Belgian Company", "--no-lock", "-q"]
     assert main([*argv, "--writeoff-account", "620000", "--max-writeoff", "25"]) == 0
