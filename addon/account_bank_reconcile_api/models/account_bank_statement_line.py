@@ -19,7 +19,7 @@ from decimal import Decimal
 from odoo import _, api, models
 from odoo.exceptions import UserError
 
-from ..batch import Batch
+from ..batch import QUIET, Batch
 from ..instructions import BOOKING_ERRORS, decimal_amount, is_simple, shared_targets, targets_of
 from ..taxes import counterpart_taxes, tax_base
 
@@ -235,7 +235,11 @@ class AccountBankStatementLine(models.Model):
             commands.append((1, suspense.id, vals) if index == 0 else (0, 0, vals))
         if taxed:  # Odoo changes taxes on a draft entry only, as its own bank widget does
             line.move_id.button_draft()
-        line.move_id.write({"line_ids": commands})
+        if instruction.get("partner_id"):  # tracked on the entry, as a person sets it
+            line.move_id.with_context(**QUIET).write({"partner_id": int(instruction["partner_id"])})
+        # the items are rewritten without Odoo's "Journal Item updated" note, as in a batch
+        # (see batch.QUIET_ITEMS): it would record an artefact of the rewrite
+        line.move_id.with_context(tracking_disable=True).write({"line_ids": commands})
         if taxed:
             line.move_id.action_post()
         new_items = (line.move_id.line_ids - liquidity - suspense).sorted("id")

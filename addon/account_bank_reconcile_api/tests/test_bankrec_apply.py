@@ -27,13 +27,14 @@ class TestBankrecApply(AccountTestInvoicingCommon):
             lambda ml: ml.account_id.account_type in ("asset_receivable", "liability_payable")
         )
 
-    def _st_line(self, amount, label="payment"):
+    def _st_line(self, amount, label="payment", partner=None):
         return self.StLine.create(
             {
                 "journal_id": self.bank.id,
                 "amount": amount,
                 "payment_ref": label,
                 "date": "2026-11-10",
+                "partner_id": partner.id if partner else False,
             }
         )
 
@@ -252,9 +253,26 @@ class TestBankrecApply(AccountTestInvoicingCommon):
 
     # ------------------------------------------------------------------ batches
     def _shape(self, st_line, invoice):
-        """What a person sees of a booked line and its invoice, ids and names aside."""
+        """What a person sees of a booked line and its invoice, ids and names aside: the
+        items (labels and analytic distribution included) and the chatter of the invoice
+        and the bank entry (each message's subtype and its tracked changes)."""
+        self.env.cr.flush()  # Odoo writes the tracking messages when it flushes
         items = st_line.move_id.line_ids.sorted("id")
         open_item = self._open_item(invoice)
+
+        def chatter(move):
+            return [
+                (
+                    msg.message_type,
+                    msg.subtype_id,
+                    [
+                        (tv.field_id.name, tv.old_value_char, tv.new_value_char)
+                        for tv in msg.tracking_value_ids.sorted("id")
+                    ],
+                )
+                for msg in move.message_ids.sorted("id")
+            ]
+
         return (
             st_line.is_reconciled,
             st_line.amount_residual,
@@ -265,15 +283,56 @@ class TestBankrecApply(AccountTestInvoicingCommon):
             invoice.amount_residual,
             len(open_item.matched_debit_ids | open_item.matched_credit_ids),
             [
-                (ml.account_id, ml.partner_id, ml.balance, ml.amount_currency, ml.reconciled)
+                (
+                    ml.account_id,
+                    ml.partner_id,
+                    ml.name.replace("batch", "alone").replace(invoice.name, "<invoice>"),
+                    ml.analytic_distribution,
+                    ml.balance,
+                    ml.amount_currency,
+                    ml.reconciled,
+                )
                 for ml in items
             ],
+            chatter(invoice),
+            chatter(st_line.move_id),
         )
 
-    def test_a_batch_ends_exactly_as_booking_line_by_line(self):
+    def test_a_batch_with_a_distribution_model_ends_as_booking_line_by_line(self):
+        """Where an analytic distribution model applies to the partner, the rewritten
+        items get its distribution in a batch exactly as line by line."""
+        plan = self.env["account.analytic.plan"].create({"name": "bankrec plan"})
+        analytic = self.env["account.analytic.account"].create(
+            {"name": "bankrec analytic", "plan_id": plan.id}
+        )
+        self.env["account.analytic.distribution.model"].create(
+            {
+                "partner_id": self.partner_a.id,
+                "analytic_distribution": {str(analytic.id): 100},
+                "company_id": self.env.company.id,
+            }
+        )
+        self.test_a_batch_ends_exactly_as_booking_line_by_line()
+        booked = self.StLine.search([("payment_ref", "like", "batch")])
+        self.assertTrue(booked)
+        distributions = booked.move_id.line_ids.mapped("analytic_distribution")
+        self.assertIn({str(analytic.id): 100}, distributions)
+
+    def test_lines_imported_with_their_partner_end_in_a_batch_as_line_by_line(self):
+        """What a line already has (its partner, set at import) is not written again in a
+        batch: no partner change is tracked, in a batch or line by line."""
+        self.test_a_batch_ends_exactly_as_booking_line_by_line(partner=self.partner_a)
+        booked = self.StLine.search([("payment_ref", "like", "batch")])
+        self.env.cr.flush()
+        tracked = booked.move_id.message_ids.tracking_value_ids.field_id.mapped("name")
+        self.assertNotIn("partner_id", tracked)
+        self.assertEqual(booked.move_id.partner_id, self.partner_a)
+
+    def test_a_batch_ends_exactly_as_booking_line_by_line(self, partner=None):
+        self.maxDiff = None
         amounts = [110.0, 220.0, 330.0, 440.0]
-        alone = [(self._invoice(a), self._st_line(a, f"alone {a}")) for a in amounts]
-        batched = [(self._invoice(a), self._st_line(a, f"batch {a}")) for a in amounts]
+        alone = [(self._invoice(a), self._st_line(a, f"alone {a}", partner)) for a in amounts]
+        batched = [(self._invoice(a), self._st_line(a, f"batch {a}", partner)) for a in amounts]
         for invoice, st_line in alone:
             [result] = self.StLine.bankrec_apply(
                 [self._instruction(st_line, [(self._open_item(invoice), invoice.amount_total)])]
