@@ -10,7 +10,9 @@ of them (invoice number in the label, partner as counterparty), through the ORM 
 
 - **in-process**: times ``Engine.run`` on the journal (match, record, book every sure line
   in this process) and counts its SQL queries (``cr.sql_log_count``), in all and for the
-  booking alone (planning reads and the API add-on's ``bankrec_apply``);
+  booking alone (planning reads and the API add-on's ``bankrec_apply``); the Odoo
+  process's own CPU time per line is beside the wall time (the rest is PostgreSQL's and
+  waiting);
 - ``--queue W``: a second journal's N lines (seeded too) reconciled as a person starts it,
   with OCA's queue_job (requirements/odoo-addons.txt) and account_bank_reconcile_queue: the
   server runs with W workers, the button enqueues one job per batch; timed from the click
@@ -137,7 +139,7 @@ RUN_SCRIPT = textwrap.dedent(
             booking[1] += env.cr.sql_log_count - q
     OdooWriter.write_decisions = timed
     before = env.cr.sql_log_count
-    t1 = time.monotonic()
+    t1, cpu1 = time.monotonic(), time.process_time()
     profile, query_log = {profile!r}, {query_log!r}
     if query_log:  # which statements the run sends, by shape (numbers and strings elided)
         import collections, re
@@ -161,7 +163,7 @@ RUN_SCRIPT = textwrap.dedent(
         with open(query_log, "w") as out:
             for shape, count in shapes.most_common():
                 out.write(f"{{count:7d}}  {{shape}}\\n")
-    elapsed = time.monotonic() - t1
+    elapsed, cpu = time.monotonic() - t1, time.process_time() - cpu1
     queries = env.cr.sql_log_count - before
     env.cr.commit()
     booked = sum(1 for ln in lines if ln.is_reconciled)
@@ -169,6 +171,7 @@ RUN_SCRIPT = textwrap.dedent(
         "lines": N, "open_invoices": open_items, "booked": booked,
         "reconciled_count": run.reconciled_count,
         "seconds": round(elapsed, 2), "ms_per_line": round(1000 * elapsed / max(N, 1), 1),
+        "odoo_cpu_ms_per_line": round(1000 * cpu / max(N, 1), 1),
         "queries_per_line": round(queries / max(N, 1), 1),
         "booking_ms_per_line": round(1000 * booking[0] / max(N, 1), 1),
         "booking_queries_per_line": round(booking[1] / max(N, 1), 1),
