@@ -23,6 +23,11 @@
         "wizards/bankrec_feed_connect_views.xml",
         "views/bankrec_feed_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "account_bank_reconcile_feeds/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
     "application": False,
 }

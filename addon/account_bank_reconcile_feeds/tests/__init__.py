@@ -4,3 +4,4 @@ from . import test_return
 from . import test_sync
 from . import test_expiry
 from . import test_settings
+from . import test_tour

@@ -3,78 +3,17 @@
 """The workspace in a real browser: Odoo's tours on Chrome/Chromium (Odoo's test browser).
 
 ``BANKREC_SCREENSHOTS=<folder>`` makes the tours save PNGs of the workspace, an opened
-line, the runs, the learned rules and the dashboard into that folder: a tour step logs
-``bankrec-screenshot:<name>``, the test captures the page through the Chrome DevTools
-protocol (``Page.captureScreenshot``) and tells the page when the file is written, so the
-tour waits for it. Without the variable nothing is saved.
+line, the runs, the learned rules and the dashboard into that folder (see the rules
+add-on's ``tests/browser.py``). Without the variable nothing is saved.
 """
 
-import base64
-import contextlib
-import json
-import os
-import re
-import threading
 from datetime import timedelta
-from pathlib import Path
-from unittest.mock import patch
 
 from odoo import fields
+from odoo.addons.account_bank_reconcile_rules.tests.browser import screenshots_dir, start_tour
 from odoo.tests import HttpCase, tagged
-from odoo.tests.common import ChromeBrowser
 
 from .common import WorkspaceCommon
-
-SHOT_RE = re.compile(r"^bankrec-screenshot:(\w+)$")
-
-
-def screenshots_dir():
-    """The folder named by BANKREC_SCREENSHOTS (created), or None."""
-    value = os.environ.get("BANKREC_SCREENSHOTS", "").strip()
-    if not value:
-        return None
-    folder = Path(value).expanduser().resolve()
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@contextlib.contextmanager
-def capture_screenshots(folder, taken):
-    """Save a PNG whenever the page logs ``bankrec-screenshot:<name>``; ``taken`` collects
-    the names saved."""
-    original = ChromeBrowser._handle_console
-    lock = threading.Lock()
-
-    def save(browser, name):
-        def done(future):
-            try:
-                data = future.result(timeout=0)["data"]
-                (folder / f"{name}.png").write_bytes(base64.b64decode(data))
-                with lock:
-                    taken.append(name)
-            finally:  # the tour waits for this mark, written or not
-                browser._websocket_send(
-                    "Runtime.evaluate",
-                    params={
-                        "expression": f"document.body.dataset.bankrecShot = {json.dumps(name)}"
-                    },
-                )
-
-        shot = browser._websocket_send(
-            "Page.captureScreenshot", params={"format": "png"}, with_future=True
-        )
-        shot.add_done_callback(done)
-
-    def handle_console(browser, type, args=None, stackTrace=None, **kw):
-        if type == "log" and args:
-            found = SHOT_RE.match(str(browser._from_remoteobject(args[0])))
-            if found:
-                save(browser, found.group(1))
-                return None
-        return original(browser, type, args=args, stackTrace=stackTrace, **kw)
-
-    with patch.object(ChromeBrowser, "_handle_console", handle_console):
-        yield
 
 
 @tagged("post_install", "-at_install")
@@ -141,14 +80,7 @@ class TestWorkspaceTour(WorkspaceCommon, HttpCase):
         self.bankrec_run()
 
     def tour(self, url, name):
-        folder = screenshots_dir()
-        options = json.dumps({"stepDelay": 0, "keepWatchBrowser": False, "startUrl": url})
-        code = f"odoo.startTour({json.dumps(name)}, {options})"
-        if folder is None:
-            return self.start_tour(url, name, login="bankrec_reviewer", timeout=180)
-        with capture_screenshots(folder, self.shots):
-            code = "window.sessionStorage.setItem('bankrec_screenshots', '1'); " + code
-            return self.start_tour(url, name, login="bankrec_reviewer", timeout=180, code=code)
+        return start_tour(self, url, name, "bankrec_reviewer", self.shots)
 
     def test_the_workspace_in_a_browser(self):
         url = f"/web#action=bankrec_workspace&journal_id={self.bank.id}"
