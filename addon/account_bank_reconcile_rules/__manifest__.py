@@ -25,6 +25,11 @@
         "views/bankrec_learned_rule_views.xml",
         "views/bankrec_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "account_bank_reconcile_rules/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
     "application": False,
 }

@@ -7,9 +7,11 @@ import itertools
 import threading
 from decimal import Decimal
 from typing import Any
+from unittest.mock import patch
 
 from bankrec.model import Transaction
 from connectors.odoo.errors import ConnectorError
+from connectors.odoo.lock import JournalLock
 from connectors.odoo.reader import Currencies, find_journal
 from connectors.odoo.statement_import import StatementImporter
 from connectors.odoo.sync import SyncReport, sync
@@ -229,9 +231,25 @@ def currency_with_rates(t: OdooTransport, code: str, rates: dict[str, float]) ->
 def race(server: LocalOdoo, code: str, *, use_addon: bool) -> list[SyncReport | ConnectorError]:
     """Two syncs of journal ``code`` started at the same instant, each with its own
     connection (two threads, as two people or two cron jobs would); their reports, or the
-    error each raised, in no particular order."""
+    error each raised, in no particular order.
+
+    The runs really overlap: whichever takes the journal's lock first holds it until the
+    other has tried (or 60 s passed). Without that, a run quick enough could finish before
+    the other even asked, and the race would test nothing."""
     barrier = threading.Barrier(2)
+    other_tried = threading.Event()
     results: list[SyncReport | ConnectorError] = []
+    enter = JournalLock.__enter__
+
+    def enter_and_hold(self: JournalLock) -> JournalLock:
+        try:
+            taken = enter(self)
+        except ConnectorError:
+            other_tried.set()
+            raise
+        other_tried.wait(timeout=60)
+        other_tried.set()  # the other run, coming later, does not wait for anyone
+        return taken
 
     def run() -> None:
         transport = server.transport()
@@ -241,10 +259,11 @@ def race(server: LocalOdoo, code: str, *, use_addon: bool) -> list[SyncReport | 
         except ConnectorError as exc:
             results.append(exc)
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=600)
+    with patch.object(JournalLock, "__enter__", enter_and_hold):
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=600)
     assert len(results) == 2, "a sync of the race did not finish"
     return results

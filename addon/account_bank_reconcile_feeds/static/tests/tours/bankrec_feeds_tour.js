@@ -16,6 +16,7 @@
 // Steps named "screenshot" save a PNG when the test asked for them (BANKREC_SCREENSHOTS).
 
 import { registry } from "@web/core/registry";
+import { screenshot } from "@account_bank_reconcile_rules/../tests/tours/screenshot";
 
 // what tests/test_tour.py prepared: the journal's name and its account number (the IBAN
 // tests/common.py gives it, iban_for("bankrec feeds test account", "FR"))
@@ -26,29 +27,6 @@ const CARD = `.o_kanban_record:has(.o_kanban_card_header_title .o_primary:contai
 // the wizard's dialog (a step's trigger is looked for inside the open dialog, so this
 // names an element in it, not the .modal itself)
 const WIZARD = `.modal-content:has(.o_form_view div[name="provider"])`;
-
-/** Ask the test for a screenshot named `name` and wait until it is saved (nothing happens
- * unless the test set sessionStorage.bankrec_screenshots). */
-function screenshot(name, trigger = "body") {
-    return {
-        content: `screenshot ${name}`,
-        trigger,
-        run: async () => {
-            if (!window.sessionStorage.getItem("bankrec_screenshots")) {
-                return;
-            }
-            // no toasts over the picture; let the last render and transitions settle
-            for (const close of document.querySelectorAll(".o_notification_close")) {
-                close.click();
-            }
-            await new Promise((resolve) => setTimeout(resolve, 400));
-            console.log(`bankrec-screenshot:${name}`);
-            for (let i = 0; i < 80 && document.body.dataset.bankrecShot !== name; i++) {
-                await new Promise((resolve) => setTimeout(resolve, 100));
-            }
-        },
-    };
-}
 
 registry.category("web_tour.tours").add("bankrec_feeds_tour", {
     test: true,

@@ -9,6 +9,7 @@
 // Steps named "screenshot" save a PNG when the test asked for them (BANKREC_SCREENSHOTS).
 
 import { registry } from "@web/core/registry";
+import { screenshot } from "@account_bank_reconcile_rules/../tests/tours/screenshot";
 
 const WS = ".o_bankrec_workspace";
 const line = (label) => `${WS} tr.o_bankrec_line:contains("${label}")`;
@@ -24,29 +25,6 @@ function press(key, content) {
                 : document.body;
             target.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true }));
             target.dispatchEvent(new KeyboardEvent("keyup", { key, bubbles: true, cancelable: true }));
-        },
-    };
-}
-
-/** Ask the test for a screenshot named `name` and wait until it is saved (nothing happens
- * unless the test set sessionStorage.bankrec_screenshots). */
-export function screenshot(name, trigger = "body") {
-    return {
-        content: `screenshot ${name}`,
-        trigger,
-        run: async () => {
-            if (!window.sessionStorage.getItem("bankrec_screenshots")) {
-                return;
-            }
-            // no toasts over the picture; let the last render and transitions settle
-            for (const close of document.querySelectorAll(".o_notification_close")) {
-                close.click();
-            }
-            await new Promise((resolve) => setTimeout(resolve, 400));
-            console.log(`bankrec-screenshot:${name}`);
-            for (let i = 0; i < 80 && document.body.dataset.bankrecShot !== name; i++) {
-                await new Promise((resolve) => setTimeout(resolve, 100));
-            }
         },
     };
 }
