@@ -19,17 +19,16 @@ file loses nothing and duplicates nothing.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bankrec.feeds.errors import FeedError
+from bankrec.feeds.files import os_reason, write_atomically
 from bankrec.feeds.provider import Connection, ConsentLink, FeedAccount
 
 STATE_ENV = "BANKREC_FEEDS_STATE"
@@ -285,30 +284,13 @@ def state_json(state: FeedState) -> dict[str, Any]:
 def save_state(state: FeedState, path: Path) -> None:
     """Write ``state`` to ``path`` atomically, readable by its owner only (it holds tokens)."""
     text = json.dumps(state_json(state), indent=2, ensure_ascii=False, default=str) + "\n"
-    directory = path.parent
+
+    def error(exc: OSError) -> StateFileError:
+        return StateFileError(f"cannot write the feed state file {path}: {os_reason(exc)}")
+
     try:
-        if not directory.exists():
-            directory.mkdir(mode=0o700, parents=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        if not path.parent.exists():
+            path.parent.mkdir(mode=0o700, parents=True)
     except OSError as exc:
-        raise StateFileError(f"cannot write the feed state file {path}: {_reason(exc)}") from None
-    try:
-        os.fchmod(fd, 0o600)  # mkstemp makes 0600 already; said again because it matters
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise StateFileError(
-                f"cannot write the feed state file {path}: {_reason(exc)}"
-            ) from None
-        raise
-
-
-def _reason(exc: OSError) -> str:
-    reason = exc.strerror or str(exc)
-    return reason[:1].lower() + reason[1:]
+        raise error(exc) from None
+    write_atomically(path, lambda handle: handle.write(text), mode=0o600, error=error)

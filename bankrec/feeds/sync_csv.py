@@ -24,12 +24,12 @@ import datetime as dt
 import fcntl
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from bankrec.errors import OutputError
 from bankrec.feeds.errors import FeedError
+from bankrec.feeds.files import os_reason, write_atomically
 from bankrec.feeds.provider import Connection, FeedAccount
 from bankrec.feeds.sync import Delivery
 from bankrec.model import Transaction
@@ -147,23 +147,12 @@ def read_ids(path: Path) -> list[str]:
 def write_csv_atomically(transactions: Sequence[Transaction], target: Path) -> None:
     """Write canonical CSV to ``target``: a hidden temporary file, flushed to disk, then
     renamed, so ``target`` exists only complete."""
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise OutputError(_os_text(exc, target)) from None
-    try:
-        os.fchmod(fd, _FILE_MODE)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            write_statement_csv(transactions, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise OutputError(_os_text(exc, target)) from None
-        raise
+    write_atomically(
+        target,
+        lambda handle: write_statement_csv(transactions, handle),
+        mode=_FILE_MODE,
+        error=lambda exc: OutputError(_os_text(exc, target)),
+    )
 
 
 def _remove_leftovers(directory: Path) -> None:
@@ -174,5 +163,4 @@ def _remove_leftovers(directory: Path) -> None:
 
 
 def _os_text(exc: OSError, path: Path, *, verb: str = "write") -> str:
-    reason = exc.strerror or str(exc)
-    return f"cannot {verb} {path}: {reason[:1].lower() + reason[1:]}"
+    return f"cannot {verb} {path}: {os_reason(exc)}"
